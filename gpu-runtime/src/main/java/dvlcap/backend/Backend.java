@@ -1,0 +1,94 @@
+package dvlcap.backend;
+
+/**
+ * The tensor operations the model needs. All matrices are row-major float32; offsets and sizes
+ * count elements. Implementations must give each output row a result that does not depend on
+ * how many other rows are in the call (batch-independence is what makes captions identical
+ * whatever the batch), and must be safe for use by one thread at a time.
+ *
+ * <p>Every implementation is differential-tested against {@link ScalarBackend}.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Short name for logs and counters, e.g. {@code cpu-vector}. */
+    String name();
+
+    // ---- memory -------------------------------------------------------------------------
+
+    /** A zero-filled buffer of {@code n} floats. */
+    Tensor allocate(int n);
+
+    /** A new buffer holding a copy of {@code src}. */
+    default Tensor upload(float[] src) {
+        Tensor t = allocate(src.length);
+        write(t, 0, src, 0, src.length);
+        return t;
+    }
+
+    /** Copies {@code n} floats from host {@code src[srcOff..]} into {@code dst[dstOff..]}. */
+    void write(Tensor dst, int dstOff, float[] src, int srcOff, int n);
+
+    /** Copies {@code n} floats from {@code src[srcOff..]} into host {@code dst[dstOff..]}. */
+    void read(Tensor src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** Copies {@code n} floats between buffers of this backend. */
+    void copy(Tensor src, int srcOff, Tensor dst, int dstOff, int n);
+
+    /** Uploads a {@code rows x cols} weight matrix given row-major in {@code data}. */
+    Weight weight(float[] data, int rows, int cols);
+
+    // ---- dense ops ----------------------------------------------------------------------
+
+    /**
+     * {@code out[r, o] = sum_i x[r, i] * w[o, i] + bias[o]} for {@code r < rows}; {@code x} is
+     * {@code rows x w.cols()}, {@code out} is {@code rows x w.rows()}; {@code bias} may be null.
+     */
+    void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows);
+
+    /** Gathers rows of {@code table} ({@code ? x dim}): {@code out[r] = table[ids[r]]}. */
+    void embed(Tensor out, Weight table, int[] ids, int rows);
+
+    /** {@code out[r] = x[r] / rms(x[r]) * weight}, with {@code rms = sqrt(mean(x^2) + eps)}. */
+    void rmsNorm(Tensor out, Tensor x, Tensor weight, int rows, int dim, float eps);
+
+    /** {@code out[r] = (x[r] - mean) / sqrt(var + eps) * weight + bias}. */
+    void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, int rows, int dim, float eps);
+
+    /**
+     * Rotary position embedding in place, Hugging Face "rotate_half" convention (the first and
+     * second halves of each head form the pairs). Row {@code r} has {@code heads} heads of
+     * {@code headDim} and sits at absolute position {@code positions[r]}.
+     */
+    void rope(Tensor x, int[] positions, int rows, int heads, int headDim, float theta);
+
+    /** {@code out[i] = silu(gate[i]) * up[i]}. */
+    void swiglu(Tensor out, Tensor gate, Tensor up, int n);
+
+    /** GELU in place; {@code tanh} selects the tanh approximation ({@code gelu_pytorch_tanh}). */
+    void gelu(Tensor x, int n, boolean tanh);
+
+    /** {@code acc[i] += x[i]} (residual connections). */
+    void add(Tensor acc, Tensor x, int n);
+
+    /**
+     * Attention of one sequence: {@code nq} query rows starting at row {@code qRow} of {@code q}
+     * ({@code heads * headDim} wide) against key/value rows {@code 0..kvLen-1} of {@code k} and
+     * {@code v} ({@code kvHeads * headDim} wide, grouped-query: query head {@code h} reads kv head
+     * {@code h / (heads / kvHeads)}). Query {@code i} sits at absolute position
+     * {@code queryPos0 + i} and sees key {@code j} iff {@code j / maskBlock <= (queryPos0 + i) /
+     * maskBlock} (block-causal; {@code maskBlock = 1} is causal, {@link Integer#MAX_VALUE} is
+     * bidirectional). Output goes to the same rows of {@code out}. Scale is {@code 1/sqrt(headDim)}.
+     */
+    void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
+                   int queryPos0, int maskBlock, int heads, int kvHeads, int headDim);
+
+    /**
+     * For each row: the argmax token and its softmax probability (the greedy confidence), so that
+     * only ids and confidences cross to the host.
+     */
+    void argmaxConfidence(Tensor logits, int rows, int vocab, int[] ids, float[] confidence);
+
+    @Override
+    default void close() {
+    }
+}

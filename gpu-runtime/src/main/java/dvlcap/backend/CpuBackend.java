@@ -1,0 +1,159 @@
+package dvlcap.backend;
+
+/**
+ * What the CPU backends share: heap memory, gathers and the light element-wise ops. Subclasses
+ * provide the heavy kernels (matmul, attention).
+ */
+public abstract class CpuBackend implements Backend {
+
+    @Override
+    public Tensor allocate(int n) {
+        return new CpuTensor(new float[n]);
+    }
+
+    @Override
+    public void write(Tensor dst, int dstOff, float[] src, int srcOff, int n) {
+        System.arraycopy(src, srcOff, CpuTensor.of(dst), dstOff, n);
+    }
+
+    @Override
+    public void read(Tensor src, int srcOff, float[] dst, int dstOff, int n) {
+        System.arraycopy(CpuTensor.of(src), srcOff, dst, dstOff, n);
+    }
+
+    @Override
+    public void copy(Tensor src, int srcOff, Tensor dst, int dstOff, int n) {
+        System.arraycopy(CpuTensor.of(src), srcOff, CpuTensor.of(dst), dstOff, n);
+    }
+
+    @Override
+    public Weight weight(float[] data, int rows, int cols) {
+        return new CpuWeight(data, rows, cols);
+    }
+
+    @Override
+    public void embed(Tensor out, Weight table, int[] ids, int rows) {
+        CpuWeight t = CpuWeight.of(table);
+        float[] o = CpuTensor.of(out);
+        int dim = t.cols();
+        for (int r = 0; r < rows; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= t.rows()) {
+                throw new IllegalArgumentException("token id " + id + " outside the embedding table of " + t.rows());
+            }
+            System.arraycopy(t.data(), id * dim, o, r * dim, dim);
+        }
+    }
+
+    @Override
+    public void rmsNorm(Tensor out, Tensor x, Tensor weight, int rows, int dim, float eps) {
+        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), w = CpuTensor.of(weight);
+        for (int r = 0; r < rows; r++) {
+            int base = r * dim;
+            double ss = 0;
+            for (int i = 0; i < dim; i++) {
+                ss += (double) in[base + i] * in[base + i];
+            }
+            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
+            for (int i = 0; i < dim; i++) {
+                o[base + i] = in[base + i] * inv * w[i];
+            }
+        }
+    }
+
+    @Override
+    public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, int rows, int dim, float eps) {
+        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), w = CpuTensor.of(weight), b = CpuTensor.of(bias);
+        for (int r = 0; r < rows; r++) {
+            int base = r * dim;
+            double mean = 0;
+            for (int i = 0; i < dim; i++) {
+                mean += in[base + i];
+            }
+            mean /= dim;
+            double var = 0;
+            for (int i = 0; i < dim; i++) {
+                double d = in[base + i] - mean;
+                var += d * d;
+            }
+            var /= dim;
+            float inv = (float) (1.0 / Math.sqrt(var + eps));
+            float m = (float) mean;
+            for (int i = 0; i < dim; i++) {
+                o[base + i] = (in[base + i] - m) * inv * w[i] + b[i];
+            }
+        }
+    }
+
+    @Override
+    public void rope(Tensor x, int[] positions, int rows, int heads, int headDim, float theta) {
+        float[] d = CpuTensor.of(x);
+        int half = headDim / 2;
+        float[] cos = new float[half], sin = new float[half];
+        for (int r = 0; r < rows; r++) {
+            int pos = positions[r];
+            for (int i = 0; i < half; i++) {
+                // inv_freq computed in float like Hugging Face, angle in double then rounded
+                float invFreq = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+                double angle = (double) pos * invFreq;
+                cos[i] = (float) Math.cos(angle);
+                sin[i] = (float) Math.sin(angle);
+            }
+            for (int h = 0; h < heads; h++) {
+                int base = (r * heads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float a = d[base + i], b = d[base + i + half];
+                    d[base + i] = a * cos[i] - b * sin[i];
+                    d[base + i + half] = b * cos[i] + a * sin[i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void swiglu(Tensor out, Tensor gate, Tensor up, int n) {
+        float[] o = CpuTensor.of(out), g = CpuTensor.of(gate), u = CpuTensor.of(up);
+        for (int i = 0; i < n; i++) {
+            float a = g[i];
+            o[i] = a / (1f + (float) Math.exp(-a)) * u[i];
+        }
+    }
+
+    @Override
+    public void gelu(Tensor x, int n, boolean tanh) {
+        float[] d = CpuTensor.of(x);
+        for (int i = 0; i < n; i++) {
+            d[i] = tanh ? Activations.geluTanh(d[i]) : Activations.geluErf(d[i]);
+        }
+    }
+
+    @Override
+    public void add(Tensor acc, Tensor x, int n) {
+        float[] a = CpuTensor.of(acc), b = CpuTensor.of(x);
+        for (int i = 0; i < n; i++) {
+            a[i] += b[i];
+        }
+    }
+
+    @Override
+    public void argmaxConfidence(Tensor logits, int rows, int vocab, int[] ids, float[] confidence) {
+        float[] l = CpuTensor.of(logits);
+        for (int r = 0; r < rows; r++) {
+            int base = r * vocab;
+            int best = 0;
+            float max = l[base];
+            for (int i = 1; i < vocab; i++) {
+                if (l[base + i] > max) {
+                    max = l[base + i];
+                    best = i;
+                }
+            }
+            double sum = 0;
+            for (int i = 0; i < vocab; i++) {
+                sum += Math.exp(l[base + i] - max);
+            }
+            ids[r] = best;
+            confidence[r] = (float) (1.0 / sum);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dvlcap.backend;
+
+/**
+ * A read-only weight matrix of {@code rows x cols} (Hugging Face Linear layout: rows = output
+ * features, cols = input features), stored in whatever format its backend prefers (float32 on the
+ * CPU, bf16 on the GPU). Closing releases it.
+ */
+public interface Weight extends AutoCloseable {
+    int rows();
+
+    int cols();
+
+    @Override
+    void close();
+}

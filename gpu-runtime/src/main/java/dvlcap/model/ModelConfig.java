@@ -1,0 +1,28 @@
+package dvlcap.model;
+
+/**
+ * A llava-qwen2 model's configuration, read from {@code config.json}.
+ *
+ * @param family model family name, e.g. {@code llava-qwen2}
+ * @param visionFeatureLayer index into the tower's hidden states (negative counts from the end,
+ *        as in {@code mm_vision_select_layer}; -2 is the penultimate layer)
+ */
+public record ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
+                          int visionFeatureLayer, DecodingDefaults decoding) {
+
+    /** Number of encoder layers to run to reach the selected feature layer. */
+    public int visionLayersToRun() {
+        int states = vision.numLayers() + 1; // embeddings + one per layer
+        int idx = visionFeatureLayer < 0 ? states + visionFeatureLayer : visionFeatureLayer;
+        if (idx < 0 || idx >= states) {
+            throw new IllegalArgumentException("mm_vision_select_layer " + visionFeatureLayer + " outside the "
+                    + states + " hidden states of a " + vision.numLayers() + "-layer tower");
+        }
+        return idx;
+    }
+
+    /** Number of LM tokens one image becomes. */
+    public int imageTokens() {
+        return vision.numPatches();
+    }
+}

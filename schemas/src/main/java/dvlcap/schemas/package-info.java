@@ -1,0 +1,2 @@
+/** Arrow batch schemas and Parquet output schemas shared by every dvlcap module. */
+package dvlcap.schemas;
