@@ -45,8 +45,11 @@ public interface Backend extends AutoCloseable {
      */
     void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows);
 
-    /** Gathers rows of {@code table} ({@code ? x dim}): {@code out[r] = table[ids[r]]}. */
-    void embed(Tensor out, Weight table, int[] ids, int rows);
+    /**
+     * Gathers rows of {@code table} ({@code ? x dim}): {@code out[outRow + r] = table[ids[r]]} for
+     * {@code r < n}. An id outside the table is an {@link IllegalArgumentException}.
+     */
+    void embed(Tensor out, int outRow, Weight table, int[] ids, int n);
 
     /** {@code out[r] = x[r] / rms(x[r]) * weight}, with {@code rms = sqrt(mean(x^2) + eps)}. */
     void rmsNorm(Tensor out, Tensor x, Tensor weight, int rows, int dim, float eps);

@@ -32,16 +32,16 @@ public abstract class CpuBackend implements Backend {
     }
 
     @Override
-    public void embed(Tensor out, Weight table, int[] ids, int rows) {
+    public void embed(Tensor out, int outRow, Weight table, int[] ids, int n) {
         CpuWeight t = CpuWeight.of(table);
         float[] o = CpuTensor.of(out);
         int dim = t.cols();
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < n; r++) {
             int id = ids[r];
             if (id < 0 || id >= t.rows()) {
                 throw new IllegalArgumentException("token id " + id + " outside the embedding table of " + t.rows());
             }
-            System.arraycopy(t.data(), id * dim, o, r * dim, dim);
+            System.arraycopy(t.data(), id * dim, o, (outRow + r) * dim, dim);
         }
     }
 
