@@ -1,0 +1,71 @@
+package dvlcap.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+class SchemasTest {
+
+    private static final List<Schema> ALL = List.of(ImageBatchSchema.SCHEMA, ResultBatchSchema.SCHEMA,
+            CaptionsTableSchema.SCHEMA, MetricsTableSchema.SCHEMA);
+
+    @Test
+    void fieldNamesAreUniqueWithinEachSchema() {
+        for (Schema s : ALL) {
+            Set<String> seen = new HashSet<>();
+            for (Field f : s.getFields()) {
+                assertTrue(seen.add(f.getName()), "duplicate " + f.getName() + " in " + s);
+            }
+        }
+    }
+
+    @Test
+    void everySchemaNamesItselfInItsMetadata() {
+        assertEquals("image_batch", ImageBatchSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+        assertEquals("result_batch", ResultBatchSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+        assertEquals("captions", CaptionsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+        assertEquals("metrics", MetricsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+    }
+
+    @Test
+    void captionsTableCarriesEveryResultColumnWithTheSameType() {
+        for (Field result : ResultBatchSchema.SCHEMA.getFields()) {
+            Field table = CaptionsTableSchema.SCHEMA.findField(result.getName());
+            assertEquals(result.getType(), table.getType(), result.getName());
+            assertEquals(result.isNullable(), table.isNullable(), result.getName());
+        }
+    }
+
+    @Test
+    void imageBatchPixelsAreANullableListOfFloats() {
+        Field pixels = ImageBatchSchema.SCHEMA.findField(ImageBatchSchema.PIXELS);
+        assertTrue(pixels.isNullable());
+        assertEquals(1, pixels.getChildren().size());
+        assertFalse(pixels.getChildren().get(0).isNullable());
+        assertFalse(ImageBatchSchema.SCHEMA.findField(ImageBatchSchema.ID).isNullable());
+    }
+
+    @Test
+    void qualityScoresAreNullableAndCountsAreNot() {
+        for (String q : List.of(MetricsTableSchema.BLEU4, MetricsTableSchema.ROUGE_L, MetricsTableSchema.CIDER_D)) {
+            assertTrue(MetricsTableSchema.SCHEMA.findField(q).isNullable(), q);
+        }
+        assertFalse(MetricsTableSchema.SCHEMA.findField(MetricsTableSchema.IMAGES_OK).isNullable());
+    }
+
+    @Test
+    void statusParsesOnlyItsTwoValues() {
+        assertEquals(Status.OK, Status.of("ok"));
+        assertEquals(Status.ERROR, Status.of("error"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Status.of("OK"));
+        assertTrue(e.getMessage().contains("allowed: ok, error"));
+    }
+}
