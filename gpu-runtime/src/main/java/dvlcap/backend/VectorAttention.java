@@ -1,0 +1,80 @@
+package dvlcap.backend;
+
+import static dvlcap.backend.Lanes.L;
+import static dvlcap.backend.Lanes.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Block-masked grouped-query attention with vector dot products and weighted sums, parallel over
+ * (query, head) pairs when the call is large. Each pair is computed by the same code whatever
+ * {@code nq} and the partition, so a query's output does not depend on its neighbours.
+ */
+final class VectorAttention {
+    private static final long PARALLEL_MIN_FMAS = 1L << 16;
+
+    private final WorkerPool pool;
+
+    VectorAttention(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    void run(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, int kvLen,
+             int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " query heads are not a multiple of " + kvHeads + " kv heads");
+        }
+        int pairs = nq * heads;
+        long fmas = 2L * pairs * kvLen * headDim;
+        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
+        int chunk = (pairs + parts - 1) / Math.max(1, parts);
+        int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
+        pool.forEach(used, p -> {
+            float[] scores = new float[kvLen];
+            for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
+                int i = pair / heads, h = pair % heads;
+                one(o, q, qRow + i, k, v, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
+                        h, h / (heads / kvHeads), heads, kvHeads, headDim, scores);
+            }
+        });
+    }
+
+    /** Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys. */
+    private static void one(float[] o, float[] q, int row, float[] k, float[] v, int visible,
+                            int h, int kvh, int heads, int kvHeads, int headDim, float[] scores) {
+        int qo = row * heads * headDim + h * headDim;
+        int kvStride = kvHeads * headDim, kvo = kvh * headDim;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < visible; j++) {
+            float s = Lanes.dot(q, qo, k, j * kvStride + kvo, headDim) * scale;
+            scores[j] = s;
+            max = Math.max(max, s);
+        }
+        float sum = 0f;
+        for (int j = 0; j < visible; j++) {
+            scores[j] = (float) Math.exp(scores[j] - max);
+            sum += scores[j];
+        }
+        float inv = 1f / sum;
+        for (int j = 0; j < visible; j++) {
+            scores[j] *= inv;
+        }
+        int upper = S.loopBound(headDim);
+        // Output vector by vector: its accumulator stays in a register across all keys.
+        for (int d = 0; d < upper; d += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < visible; j++) {
+                acc = FloatVector.fromArray(S, v, j * kvStride + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
+            }
+            acc.intoArray(o, qo + d);
+        }
+        for (int d = upper; d < headDim; d++) {
+            float acc = 0f;
+            for (int j = 0; j < visible; j++) {
+                acc += scores[j] * v[j * kvStride + kvo + d];
+            }
+            o[qo + d] = acc;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dvlcap.backend;
+
+/**
+ * The CPU backend on the Vector API ({@code jdk.incubator.vector}, so every JVM running it needs
+ * {@code --add-modules jdk.incubator.vector}): vector matmul and attention spread over a fixed
+ * pool of one worker per core, vector norms and element-wise ops. Results match
+ * {@link ScalarBackend} to float rounding and are batch-independent (see {@link VectorMatmul}).
+ */
+public final class VectorBackend extends CpuBackend {
+    private final VectorMatmul matmul;
+    private final VectorAttention attention;
+    private final VectorOps ops;
+
+    public VectorBackend() {
+        this(WorkerPool.shared());
+    }
+
+    VectorBackend(WorkerPool pool) {
+        this.matmul = new VectorMatmul(pool);
+        this.attention = new VectorAttention(pool);
+        this.ops = new VectorOps(pool);
+    }
+
+    /** Lanes per vector on this machine (16 with AVX-512, 8 with AVX2), for logs. */
+    public static int lanes() {
+        return Lanes.L;
+    }
+
+    @Override
+    public String name() {
+        return "cpu-vector";
+    }
+
+    @Override
+    public void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows) {
+        CpuWeight cw = CpuWeight.of(w);
+        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), b = CpuTensor.of(bias);
+        int n = cw.cols(), m = cw.rows();
+        // Check here: an overrun inside a worker would surface as a confusing wrapped exception.
+        if ((long) rows * n > in.length || (long) rows * m > o.length || (b != null && b.length < m)) {
+            throw new IllegalArgumentException("matmul of " + rows + " rows with a " + m + "x" + n
+                    + " weight: x has " + in.length + ", out " + o.length
+                    + (b == null ? "" : ", bias " + b.length) + " floats");
+        }
+        matmul.run(o, in, cw.data(), b, rows, n, m);
+    }
+
+    @Override
+    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
+                          int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        attention.run(CpuTensor.of(out), CpuTensor.of(q), qRow, nq, CpuTensor.of(k), CpuTensor.of(v), kvLen,
+                queryPos0, maskBlock, heads, kvHeads, headDim);
+    }
+
+    @Override
+    public void rmsNorm(Tensor out, Tensor x, Tensor weight, int rows, int dim, float eps) {
+        VectorOps.rmsNorm(CpuTensor.of(out), CpuTensor.of(x), CpuTensor.of(weight), rows, dim, eps);
+    }
+
+    @Override
+    public void swiglu(Tensor out, Tensor gate, Tensor up, int n) {
+        VectorOps.swiglu(CpuTensor.of(out), CpuTensor.of(gate), CpuTensor.of(up), n);
+    }
+
+    @Override
+    public void add(Tensor acc, Tensor x, int n) {
+        VectorOps.add(CpuTensor.of(acc), CpuTensor.of(x), n);
+    }
+
+    @Override
+    public void argmaxConfidence(Tensor logits, int rows, int vocab, int[] ids, float[] confidence) {
+        ops.argmaxConfidence(CpuTensor.of(logits), rows, vocab, ids, confidence);
+    }
+}

@@ -1,0 +1,131 @@
+package dvlcap.backend;
+
+import static dvlcap.backend.Lanes.L;
+import static dvlcap.backend.Lanes.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * {@code out = x * w^T + bias} with the Vector API, parallel over output features.
+ *
+ * <p>Batch-independence: every output element is one accumulator vector fed with
+ * {@code fma(x[i..i+L], w[i..i+L])} for i = 0, L, 2L, ... in order, folded by {@link Lanes#sum},
+ * then the scalar tail, then the bias. The micro-kernels below only differ in how many such
+ * accumulators they run side by side (to reuse each loaded vector), never in what one accumulator
+ * sees, so a row's result is the same whether it went through the 4x2 tile or the 1x4 tile, and
+ * whatever the partition over threads.
+ */
+final class VectorMatmul {
+    /** Below this many multiply-adds a call runs on the caller's thread: fork/join costs more. */
+    private static final long PARALLEL_MIN_FMAS = 1L << 17;
+    /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
+    private static final int BLOCK_BYTES = 256 * 1024;
+
+    private final WorkerPool pool;
+
+    VectorMatmul(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    void run(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m) {
+        long fmas = (long) rows * n * m;
+        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
+        if (parts == 1) {
+            block(out, x, w, bias, rows, n, m, 0, m);
+            return;
+        }
+        // Chunks are multiples of 4 weight rows so the 1x4 tile is used everywhere but the end.
+        int chunk = ((m + parts - 1) / parts + 3) & ~3;
+        int used = (m + chunk - 1) / chunk;
+        pool.forEach(used, p -> block(out, x, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
+    }
+
+    /** Output features {@code [o0, o1)} for all rows, blocked so a weight block stays in cache. */
+    private static void block(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m, int o0, int o1) {
+        int blockRows = Math.max(4, (BLOCK_BYTES / Float.BYTES / n) & ~3);
+        for (int ob = o0; ob < o1; ob += blockRows) {
+            int oe = Math.min(o1, ob + blockRows);
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) {
+                int o = ob;
+                for (; o + 2 <= oe; o += 2) {
+                    tile4x2(out, x, w, bias, n, m, r, o);
+                }
+                for (; o < oe; o++) {
+                    for (int rr = r; rr < r + 4; rr++) {
+                        tile1x1(out, x, w, bias, n, m, rr, o);
+                    }
+                }
+            }
+            for (; r < rows; r++) {
+                int o = ob;
+                for (; o + 4 <= oe; o += 4) {
+                    tile1x4(out, x, w, bias, n, m, r, o);
+                }
+                for (; o < oe; o++) {
+                    tile1x1(out, x, w, bias, n, m, r, o);
+                }
+            }
+        }
+    }
+
+    private static void store(float[] out, float[] bias, int m, int r, int o, float s) {
+        out[r * m + o] = bias == null ? s : s + bias[o];
+    }
+
+    /** Four x rows against two weight rows: 8 independent accumulators, 6 loads per 8 FMAs. */
+    private static void tile4x2(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o) {
+        int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+        int w0 = o * n, w1 = w0 + n;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
+        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        int upper = S.loopBound(n);
+        for (int i = 0; i < upper; i += L) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + i);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + i);
+            FloatVector u = FloatVector.fromArray(S, x, x0 + i);
+            a00 = u.fma(v0, a00);
+            a01 = u.fma(v1, a01);
+            u = FloatVector.fromArray(S, x, x1 + i);
+            a10 = u.fma(v0, a10);
+            a11 = u.fma(v1, a11);
+            u = FloatVector.fromArray(S, x, x2 + i);
+            a20 = u.fma(v0, a20);
+            a21 = u.fma(v1, a21);
+            u = FloatVector.fromArray(S, x, x3 + i);
+            a30 = u.fma(v0, a30);
+            a31 = u.fma(v1, a31);
+        }
+        store(out, bias, m, r, o, Lanes.tail(Lanes.sum(a00), x, x0, w, w0, upper, n));
+        store(out, bias, m, r, o + 1, Lanes.tail(Lanes.sum(a01), x, x0, w, w1, upper, n));
+        store(out, bias, m, r + 1, o, Lanes.tail(Lanes.sum(a10), x, x1, w, w0, upper, n));
+        store(out, bias, m, r + 1, o + 1, Lanes.tail(Lanes.sum(a11), x, x1, w, w1, upper, n));
+        store(out, bias, m, r + 2, o, Lanes.tail(Lanes.sum(a20), x, x2, w, w0, upper, n));
+        store(out, bias, m, r + 2, o + 1, Lanes.tail(Lanes.sum(a21), x, x2, w, w1, upper, n));
+        store(out, bias, m, r + 3, o, Lanes.tail(Lanes.sum(a30), x, x3, w, w0, upper, n));
+        store(out, bias, m, r + 3, o + 1, Lanes.tail(Lanes.sum(a31), x, x3, w, w1, upper, n));
+    }
+
+    /** One x row against four weight rows: the decode-time shape (few rows, weights streamed). */
+    private static void tile1x4(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o) {
+        int x0 = r * n;
+        int w0 = o * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int upper = S.loopBound(n);
+        for (int i = 0; i < upper; i += L) {
+            FloatVector u = FloatVector.fromArray(S, x, x0 + i);
+            a0 = u.fma(FloatVector.fromArray(S, w, w0 + i), a0);
+            a1 = u.fma(FloatVector.fromArray(S, w, w1 + i), a1);
+            a2 = u.fma(FloatVector.fromArray(S, w, w2 + i), a2);
+            a3 = u.fma(FloatVector.fromArray(S, w, w3 + i), a3);
+        }
+        store(out, bias, m, r, o, Lanes.tail(Lanes.sum(a0), x, x0, w, w0, upper, n));
+        store(out, bias, m, r, o + 1, Lanes.tail(Lanes.sum(a1), x, x0, w, w1, upper, n));
+        store(out, bias, m, r, o + 2, Lanes.tail(Lanes.sum(a2), x, x0, w, w2, upper, n));
+        store(out, bias, m, r, o + 3, Lanes.tail(Lanes.sum(a3), x, x0, w, w3, upper, n));
+    }
+
+    private static void tile1x1(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o) {
+        store(out, bias, m, r, o, Lanes.dot(x, r * n, w, o * n, n));
+    }
+}

@@ -1,0 +1,69 @@
+package dvlcap.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decoder's determinism rests on this: a row computed alone and the same row computed among
+ * others (different tiles, different thread partition) are bitwise identical.
+ */
+class VectorBackendBatchIndependenceTest {
+    private final Backend vec = new VectorBackend();
+    private final Rand rand = new Rand(7);
+
+    @Test
+    void matmulRowIsBitwiseTheSameAloneOrInABatch() {
+        // n off the vector length; m odd so every tile kind and tail runs; batch big enough to go parallel
+        for (int[] shape : new int[][] {{200, 70}, {37, 13}, {896, 130}, {64, 5}}) {
+            int n = shape[0], m = shape[1];
+            for (int batch : new int[] {2, 5, 8, 31, 32, 40}) {
+                float[] x = rand.gaussian(batch * n), w = rand.gaussian(m * n), bias = rand.gaussian(m);
+                float[] together = VectorBackendDifferentialTest.matmul(vec, x, w, bias, batch, n, m);
+                for (int r = 0; r < batch; r++) {
+                    float[] alone = VectorBackendDifferentialTest.matmul(vec,
+                            Arrays.copyOfRange(x, r * n, (r + 1) * n), w, bias, 1, n, m);
+                    assertArrayEquals(alone, Arrays.copyOfRange(together, r * m, (r + 1) * m), 0f,
+                            "n=" + n + " m=" + m + " batch=" + batch + " row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionQueryIsBitwiseTheSameAloneOrInABlock() {
+        int heads = 14, kvHeads = 2, headDim = 64, nq = 8, pos0 = 20, kvLen = pos0 + nq;
+        for (int mask : new int[] {1, 4, 8, Integer.MAX_VALUE}) {
+            float[] q = rand.gaussian(nq * heads * headDim);
+            float[] k = rand.gaussian(kvLen * kvHeads * headDim), v = rand.gaussian(kvLen * kvHeads * headDim);
+            float[] block = VectorBackendDifferentialTest.attention(vec, q, 0, nq, k, v, kvLen, pos0, mask,
+                    heads, kvHeads, headDim);
+            int width = heads * headDim;
+            for (int i = 0; i < nq; i++) {
+                float[] alone = VectorBackendDifferentialTest.attention(vec, q, i, 1, k, v, kvLen, pos0 + i, mask,
+                        heads, kvHeads, headDim);
+                assertArrayEquals(Arrays.copyOfRange(block, i * width, (i + 1) * width),
+                        Arrays.copyOfRange(alone, i * width, (i + 1) * width), 0f, "mask=" + mask + " query " + i);
+            }
+        }
+    }
+
+    /**
+     * The first calls run interpreted, later ones JIT-compiled; a reduction whose order the JIT may
+     * choose (reduceLanes) would let a row's value drift between the two.
+     */
+    @Test
+    void matmulResultDoesNotChangeOnceCompiled() {
+        int n = 45, m = 9;
+        float[] x = rand.gaussian(5 * n), w = rand.gaussian(m * n);
+        float[] cold = VectorBackendDifferentialTest.matmul(vec, x, w, null, 5, n, m);
+        float[] coldOne = VectorBackendDifferentialTest.matmul(vec, Arrays.copyOf(x, n), w, null, 1, n, m);
+        for (int it = 0; it < 20_000; it++) {
+            VectorBackendDifferentialTest.matmul(vec, x, w, null, 1 + it % 5, n, m);
+        }
+        assertArrayEquals(cold, VectorBackendDifferentialTest.matmul(vec, x, w, null, 5, n, m), 0f);
+        assertArrayEquals(coldOne, VectorBackendDifferentialTest.matmul(vec, Arrays.copyOf(x, n), w, null, 1, n, m), 0f);
+        assertArrayEquals(coldOne, Arrays.copyOf(cold, m), 0f);
+    }
+}
