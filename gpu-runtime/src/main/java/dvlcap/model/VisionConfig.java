@@ -5,11 +5,12 @@ public record VisionConfig(int hiddenSize, int intermediateSize, int numLayers, 
                            int patchSize, int numChannels, float layerNormEps, boolean geluTanh) {
 
     public VisionConfig {
-        TextConfig.require(imageSize % patchSize == 0, "image_size " + imageSize
-                + " is not a multiple of patch_size " + patchSize);
+        TextConfig.require(patchSize > 0 && imageSize >= patchSize, "image_size " + imageSize
+                + " is smaller than patch_size " + patchSize);
         TextConfig.require(hiddenSize % numHeads == 0, "vision hidden_size must divide by num_attention_heads");
     }
 
+    /** Patches per side; like the stride-p convolution, a remainder (384 = 27 x 14 + 6) is dropped. */
     public int gridSize() {
         return imageSize / patchSize;
     }

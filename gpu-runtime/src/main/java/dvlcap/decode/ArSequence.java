@@ -1,0 +1,86 @@
+package dvlcap.decode;
+
+import dvlcap.nn.KvCache;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+/**
+ * Autoregressive decoding of an autoregressive model: causal mask, logits at position p predict
+ * the token at p + 1, one new token per forward (the prompt's forward gives the first).
+ */
+public final class ArSequence implements Sequence {
+    private final int[] prompt;
+    private final TokenChooser chooser;
+    private final int maxNew;
+    private final IntPredicate eos;
+    private final KvCache cache;
+    private final int[] answer;
+    private int length;
+    private int answerLength;
+    private boolean done;
+
+    ArSequence(int[] prompt, TokenChooser chooser, int maxNew, IntPredicate eos, KvCache cache) {
+        this.prompt = prompt;
+        this.chooser = chooser;
+        this.maxNew = maxNew;
+        this.eos = eos;
+        this.cache = cache;
+        this.answer = new int[maxNew];
+    }
+
+    @Override
+    public Work next() {
+        int pos0 = cache.committed();
+        int end = prompt.length + length;
+        int[] ids = new int[end - pos0];
+        int imageRow0 = 0;
+        for (int p = 0; p < Math.min(pos0, prompt.length); p++) {
+            imageRow0 += prompt[p] < 0 ? 1 : 0;
+        }
+        for (int p = pos0; p < end; p++) {
+            ids[p - pos0] = p < prompt.length ? prompt[p] : answer[p - prompt.length];
+        }
+        return new Work(pos0, ids, 1, new int[]{ids.length - 1}, imageRow0);
+    }
+
+    @Override
+    public void accept(int[] ids, float[] confidence, float[] logits, int vocab) {
+        cache.commit(prompt.length + length);
+        int[] token = new int[1];
+        chooser.choose(0, ids, confidence, logits, vocab, token, new float[1], 0);
+        answer[length++] = token[0];
+        if (eos.test(token[0])) {
+            answerLength = length - 1;
+            done = true;
+        } else if (length >= maxNew) {
+            answerLength = length;
+            done = true;
+        }
+    }
+
+    @Override
+    public boolean done() {
+        return done;
+    }
+
+    @Override
+    public int[] answer() {
+        return Arrays.copyOf(answer, done ? answerLength : length);
+    }
+
+    @Override
+    public int generated() {
+        return length;
+    }
+
+    @Override
+    public int blocks() {
+        return length;
+    }
+
+    @Override
+    public KvCache cache() {
+        return cache;
+    }
+}

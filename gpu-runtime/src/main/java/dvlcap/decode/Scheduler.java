@@ -1,0 +1,233 @@
+package dvlcap.decode;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.Tensor;
+import dvlcap.nn.InputRows;
+import dvlcap.nn.KvCache;
+import dvlcap.nn.LlavaModel;
+import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.Segment;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Continuous batching (DESIGN.md §4): every {@link #step()} runs one forward over all active
+ * sequences, each contributing its own rows against its own cache; finished sequences leave and
+ * waiting ones join at once, as long as the batch size and the KV budget allow. Single-threaded:
+ * call it from one thread.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    /** A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}). */
+    public record Job(String id, int[] prompt, float[] pixels, Object tag) {
+    }
+
+    /** A finished caption and what it cost. */
+    public record Finished(Job job, int[] answer, int generated, int blocks, int forwards, double visionMs,
+                           double prefillMs, double decodeMs) {
+    }
+
+    /** A caption that failed alone (bad input); the rest of the batch goes on. */
+    public record Failed(Job job, RuntimeException error) {
+    }
+
+    public interface Listener {
+        void finished(Finished f);
+
+        void failed(Failed f);
+    }
+
+    private static final class Active {
+        final Job job;
+        final Sequence seq;
+        final Tensor image;
+        final long kvFloats;
+        int forwards;
+        double visionMs, prefillMs, decodeMs;
+
+        Active(Job job, Sequence seq, Tensor image, long kvFloats) {
+            this.job = job;
+            this.seq = seq;
+            this.image = image;
+            this.kvFloats = kvFloats;
+        }
+    }
+
+    private final LlavaModel model;
+    private final Backend backend;
+    private final SequenceFactory factory;
+    private final int maxBatch;
+    private final long kvBudgetFloats;
+    private final Listener listener;
+    private final Deque<Job> waiting = new ArrayDeque<>();
+    private final List<Active> active = new ArrayList<>();
+    private long kvInUse;
+    private Tensor input;
+
+    /**
+     * @param kvBudgetFloats most floats all active caches may hold together; a sequence that does
+     *        not fit waits (one always runs, however large)
+     */
+    public Scheduler(LlavaModel model, SequenceFactory factory, int maxBatch, long kvBudgetFloats, Listener listener) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
+        }
+        this.model = model;
+        this.backend = model.backend();
+        this.factory = factory;
+        this.maxBatch = maxBatch;
+        this.kvBudgetFloats = kvBudgetFloats;
+        this.listener = listener;
+    }
+
+    public void add(Job job) {
+        waiting.add(job);
+    }
+
+    public boolean idle() {
+        return waiting.isEmpty() && active.isEmpty();
+    }
+
+    public int activeCount() {
+        return active.size();
+    }
+
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Admits what fits, runs one forward, retires finished sequences. False when there was nothing to do. */
+    public boolean step() {
+        admit();
+        if (active.isEmpty()) {
+            return false;
+        }
+        Qwen2Model lm = model.lm();
+        int h = lm.config().hiddenSize(), vocab = lm.config().vocabSize();
+        List<Work> works = new ArrayList<>(active.size());
+        List<Segment> segments = new ArrayList<>(active.size());
+        int rows = 0, logitRows = 0;
+        for (Active a : active) {
+            Work w = a.seq.next();
+            works.add(w);
+            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock()));
+            rows += w.ids().length;
+            logitRows += w.logitRows().length;
+        }
+        if (input == null || input.size() < rows * h) {
+            if (input != null) {
+                input.close();
+            }
+            input = backend.allocate(Math.max(rows * h, input == null ? 0 : input.size() * 3 / 2));
+        }
+        int[] gather = new int[logitRows];
+        int row = 0, g = 0;
+        for (int i = 0; i < active.size(); i++) {
+            Work w = works.get(i);
+            InputRows.fill(backend, lm, input, row, w.ids(), w.imageRow0(), active.get(i).image);
+            for (int r : w.logitRows()) {
+                gather[g++] = row + r;
+            }
+            row += w.ids().length;
+        }
+        long t0 = System.nanoTime();
+        lm.forward(input, segments);
+        Tensor logits = lm.logits(input, gather);
+        int[] ids = new int[logitRows];
+        float[] conf = new float[logitRows];
+        backend.argmaxConfidence(logits, logitRows, vocab, ids, conf);
+        float[] hostLogits = null;
+        if (!factory.settings().greedy()) {
+            hostLogits = new float[logitRows * vocab];
+            backend.read(logits, 0, hostLogits, 0, hostLogits.length);
+        }
+        double ms = (System.nanoTime() - t0) / 1e6;
+
+        g = 0;
+        List<Active> finished = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            Active a = active.get(i);
+            int n = works.get(i).logitRows().length;
+            int[] sid = java.util.Arrays.copyOfRange(ids, g, g + n);
+            float[] sconf = java.util.Arrays.copyOfRange(conf, g, g + n);
+            float[] slog = hostLogits == null ? null
+                    : java.util.Arrays.copyOfRange(hostLogits, g * vocab, (g + n) * vocab);
+            g += n;
+            if (a.forwards == 0) {
+                a.prefillMs = ms;
+            } else {
+                a.decodeMs += ms;
+            }
+            a.forwards++;
+            a.seq.accept(sid, sconf, slog, vocab);
+            if (a.seq.done()) {
+                finished.add(a);
+            }
+        }
+        for (Active a : finished) {
+            active.remove(a);
+            release(a);
+            listener.finished(new Finished(a.job, a.seq.answer(), a.seq.generated(), a.seq.blocks(), a.forwards,
+                    a.visionMs, a.prefillMs, a.decodeMs));
+        }
+        return true;
+    }
+
+    /** Fails every active sequence (after a forward broke) and frees its memory. */
+    public void failActive(RuntimeException error) {
+        for (Active a : active) {
+            release(a);
+            listener.failed(new Failed(a.job, error));
+        }
+        active.clear();
+    }
+
+    private void admit() {
+        while (active.size() < maxBatch && !waiting.isEmpty()) {
+            Job job = waiting.peek();
+            int capacity = factory.capacity(job.prompt().length);
+            long kv = KvCache.floats(model.lm().config().numLayers(), capacity, model.lm().config().kvDim());
+            if (!active.isEmpty() && kvInUse + kv > kvBudgetFloats) {
+                return;
+            }
+            waiting.poll();
+            Tensor image = null;
+            KvCache cache = null;
+            try {
+                long t0 = System.nanoTime();
+                image = model.vision().encode(job.pixels());
+                double visionMs = (System.nanoTime() - t0) / 1e6;
+                cache = model.lm().newCache(capacity);
+                Active a = new Active(job, factory.create(job.id(), job.prompt(), cache), image, kv);
+                a.visionMs = visionMs;
+                active.add(a);
+                kvInUse += kv;
+            } catch (RuntimeException e) {
+                if (image != null) {
+                    image.close();
+                }
+                if (cache != null) {
+                    cache.close();
+                }
+                listener.failed(new Failed(job, e));
+            }
+        }
+    }
+
+    private void release(Active a) {
+        a.seq.cache().close();
+        a.image.close();
+        kvInUse -= a.kvFloats;
+    }
+
+    @Override
+    public void close() {
+        failActive(new IllegalStateException("engine closed"));
+        if (input != null) {
+            input.close();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dvlcap.nn;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.Tensor;
+import dvlcap.model.ModelConfig;
+import dvlcap.model.WeightSource;
+
+import java.util.List;
+
+/** A llava-qwen2 model on one backend: the vision tower with its projector, and the Qwen2 LM. */
+public final class LlavaModel implements AutoCloseable {
+    private final ModelConfig config;
+    private final Backend backend;
+    private final VisionTower vision;
+    private final Qwen2Model lm;
+
+    private LlavaModel(ModelConfig config, Backend backend, VisionTower vision, Qwen2Model lm) {
+        this.config = config;
+        this.backend = backend;
+        this.vision = vision;
+        this.lm = lm;
+    }
+
+    /** Loads every weight, checking shapes against {@code config}; errors name file and tensor. */
+    public static LlavaModel load(Backend backend, ModelConfig config, WeightSource source) {
+        Qwen2Model lm = new Qwen2Model(backend, config.text(), source);
+        try {
+            return new LlavaModel(config, backend, new VisionTower(backend, config, source), lm);
+        } catch (RuntimeException e) {
+            lm.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public VisionTower vision() {
+        return vision;
+    }
+
+    public Qwen2Model lm() {
+        return lm;
+    }
+
+    /**
+     * The uncached reference forward: logits of every position of one sequence, computed from
+     * scratch with a fresh cache. {@code ids[i] < 0} marks an image row, taken in order from
+     * {@code image}. Used by tests as the oracle for cached, batched decoding.
+     */
+    public float[] fullLogits(int[] ids, Tensor image, int maskBlock) {
+        int h = config.text().hiddenSize(), n = ids.length;
+        try (KvCache cache = lm.newCache(n); Tensor x = backend.allocate(n * h)) {
+            InputRows.fill(backend, lm, x, 0, ids, 0, image);
+            lm.forward(x, List.of(new Segment(cache, 0, n, maskBlock)));
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = i;
+            }
+            Tensor logits = lm.logits(x, rows);
+            float[] out = new float[n * config.text().vocabSize()];
+            backend.read(logits, 0, out, 0, out.length);
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        vision.close();
+        lm.close();
+    }
+}

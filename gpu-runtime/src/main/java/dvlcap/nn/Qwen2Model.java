@@ -1,0 +1,140 @@
+package dvlcap.nn;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.Tensor;
+import dvlcap.backend.Weight;
+import dvlcap.model.TextConfig;
+import dvlcap.model.WeightSource;
+
+import java.util.List;
+
+/**
+ * The Qwen2 language model over a batch of sequences, each with its own KV cache and mask
+ * (llama3.java style: weights in records, the forward read top to bottom).
+ */
+public final class Qwen2Model implements AutoCloseable {
+    private static final int NORMED = 0, Q = 1, K = 2, V = 3, ATT = 4, OUT = 5, GATE = 6, UP = 7, GATHER = 8,
+            LOGITS = 9, SLOTS = 10;
+
+    private final Backend b;
+    private final TextConfig c;
+    private final Weight embed;
+    private final Weight lmHead;
+    private final Tensor finalNorm;
+    private final LmLayer[] layers;
+    private final Scratch scratch;
+
+    Qwen2Model(Backend backend, TextConfig config, WeightSource source) {
+        this.b = backend;
+        this.c = config;
+        WeightLoader w = new WeightLoader(backend, source);
+        embed = w.matrix("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
+        if (c.tieWordEmbeddings() && !w.has("lm_head.weight")) {
+            lmHead = embed;
+        } else {
+            lmHead = w.matrix("lm_head.weight", c.vocabSize(), c.hiddenSize());
+        }
+        finalNorm = w.vector("model.norm.weight", c.hiddenSize());
+        layers = new LmLayer[c.numLayers()];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = LmLayer.load(w, c, i);
+        }
+        scratch = new Scratch(backend, SLOTS);
+    }
+
+    public TextConfig config() {
+        return c;
+    }
+
+    /** Writes the embeddings of {@code ids} into rows {@code row..} of {@code x}. */
+    public void embed(Tensor x, int row, int[] ids) {
+        b.embed(x, row, embed, ids, ids.length);
+    }
+
+    /** A cache with room for {@code capacity} positions. */
+    public KvCache newCache(int capacity) {
+        return new KvCache(b, c.numLayers(), capacity, c.kvDim());
+    }
+
+    /**
+     * Runs every layer over {@code x} ({@code sum(rows) x hidden}, the segments' rows in order), in
+     * place: afterwards {@code x} holds the last layer's output (before the final norm). Each
+     * segment's keys and values are written into its cache at its positions.
+     */
+    public void forward(Tensor x, List<Segment> segments) {
+        int rows = 0;
+        for (Segment s : segments) {
+            rows += s.rows();
+        }
+        int[] positions = new int[rows];
+        int r0 = 0;
+        for (Segment s : segments) {
+            for (int i = 0; i < s.rows(); i++) {
+                positions[r0 + i] = s.pos0() + i;
+            }
+            r0 += s.rows();
+        }
+        int h = c.hiddenSize(), qd = c.qDim(), kvd = c.kvDim(), m = c.intermediateSize();
+        Tensor normed = scratch.get(NORMED, rows * h);
+        Tensor q = scratch.get(Q, rows * qd), k = scratch.get(K, rows * kvd), v = scratch.get(V, rows * kvd);
+        Tensor att = scratch.get(ATT, rows * qd), out = scratch.get(OUT, rows * h);
+        Tensor gate = scratch.get(GATE, rows * m), up = scratch.get(UP, rows * m);
+        for (int l = 0; l < layers.length; l++) {
+            LmLayer layer = layers[l];
+            b.rmsNorm(normed, x, layer.inputNorm(), rows, h, c.rmsNormEps());
+            b.matmul(q, normed, layer.q(), layer.qBias(), rows);
+            b.matmul(k, normed, layer.k(), layer.kBias(), rows);
+            b.matmul(v, normed, layer.v(), layer.vBias(), rows);
+            b.rope(q, positions, rows, c.numHeads(), c.headDim(), c.ropeTheta());
+            b.rope(k, positions, rows, c.numKvHeads(), c.headDim(), c.ropeTheta());
+            int row = 0;
+            for (Segment s : segments) {
+                KvCache cache = s.cache();
+                b.copy(k, row * kvd, cache.keys(l), s.pos0() * kvd, s.rows() * kvd);
+                b.copy(v, row * kvd, cache.values(l), s.pos0() * kvd, s.rows() * kvd);
+                b.attention(att, q, row, s.rows(), cache.keys(l), cache.values(l), s.pos0() + s.rows(), s.pos0(),
+                        s.maskBlock(), c.numHeads(), c.numKvHeads(), c.headDim());
+                row += s.rows();
+            }
+            b.matmul(out, att, layer.o(), null, rows);
+            b.add(x, out, rows * h);
+            b.rmsNorm(normed, x, layer.postNorm(), rows, h, c.rmsNormEps());
+            b.matmul(gate, normed, layer.gate(), null, rows);
+            b.matmul(up, normed, layer.up(), null, rows);
+            b.swiglu(gate, gate, up, rows * m);
+            b.matmul(out, gate, layer.down(), null, rows);
+            b.add(x, out, rows * h);
+        }
+    }
+
+    /**
+     * Logits of the chosen rows of {@code x} (the output of {@link #forward}): final norm and
+     * lm_head on those rows only. Returns a scratch tensor of {@code rows.length x vocab}, valid
+     * until the next call.
+     */
+    public Tensor logits(Tensor x, int[] rows) {
+        int h = c.hiddenSize();
+        Tensor gathered = scratch.get(GATHER, rows.length * h);
+        for (int i = 0; i < rows.length; i++) {
+            b.copy(x, rows[i] * h, gathered, i * h, h);
+        }
+        Tensor normed = scratch.get(NORMED, rows.length * h);
+        b.rmsNorm(normed, gathered, finalNorm, rows.length, h, c.rmsNormEps());
+        Tensor logits = scratch.get(LOGITS, rows.length * c.vocabSize());
+        b.matmul(logits, normed, lmHead, null, rows.length);
+        return logits;
+    }
+
+    @Override
+    public void close() {
+        for (LmLayer l : layers) {
+            l.close();
+        }
+        embed.close();
+        if (lmHead != embed) {
+            lmHead.close();
+        }
+        finalNorm.close();
+        scratch.close();
+    }
+}
