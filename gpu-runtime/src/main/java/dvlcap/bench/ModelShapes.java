@@ -19,7 +19,7 @@ public final class ModelShapes {
 
     static {
         VisionConfig tinyVision = new VisionConfig(32, 64, 2, 4, 32, 8, 3, 1e-6f, true);
-        SHAPES.put("tiny", config(new TextConfig(128, 64, 128, 2, 4, 2, 16, 1e-6f, 10000f, 2048, true), tinyVision,
+        SHAPES.put("tiny", config(new TextConfig(128, 64, 128, 2, 4, 2, 16, 1e-6f, 10000f, 2048, false), tinyVision,
                 120, 127));
         VisionConfig siglip = VisionConfig.so400mPatch14At384();
         SHAPES.put("qwen2.5-0.5b", config(new TextConfig(151936, 896, 4864, 24, 14, 2, 64, 1e-6f, 1e6f, 32768, true),
