@@ -57,7 +57,8 @@ public final class RandomWeightSource implements WeightSource {
         boolean norm = name.contains("norm") && name.endsWith(".weight");
         boolean bias = name.endsWith(".bias");
         boolean embedding = name.contains("embed_tokens") || name.contains("position_embedding");
-        double std = norm ? 0.1 : bias ? 0.02 : embedding ? 1.0 : 1.0 / Math.sqrt(s[s.length - 1] * (s.length == 4 ? s[1] * s[2] : 1));
+        boolean lmHead = name.equals("lm_head.weight");
+        double std = norm ? 0.1 : bias ? 0.02 : embedding ? 0.05 : lmHead ? 4.0 / Math.sqrt(s[1]) : 1.0 / Math.sqrt(s[s.length - 1] * (s.length == 4 ? s[1] * s[2] : 1));
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) ((norm ? 1.0 : 0.0) + std * gaussian(r));
         }
