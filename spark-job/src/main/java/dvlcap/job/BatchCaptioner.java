@@ -1,0 +1,35 @@
+package dvlcap.job;
+
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The engine as a Spark task sees it: Arrow image batches in, Arrow result batches out.
+ *
+ * <p>One instance serves every task of an executor JVM (see {@link EngineHolder}), so it must be
+ * thread-safe, and requests submitted by concurrent tasks may be batched together by the engine.
+ */
+public interface BatchCaptioner extends AutoCloseable {
+
+    /**
+     * Decodes and preprocesses one encoded image on the calling (task) thread.
+     *
+     * @param name how error messages name the image (its id)
+     * @throws RuntimeException (usually {@code dvlcap.image.ImageDecodeException}) for a bad image; the
+     *         caller turns it into an error row, it never fails the task
+     */
+    float[] prepare(byte[] encoded, String name);
+
+    /**
+     * Starts captioning every row of {@code images} ({@code ImageBatchSchema}); error rows pass
+     * through as error results. The batch is fully read before this returns, so the caller may
+     * close it at once.
+     */
+    PendingBatch submit(VectorSchemaRoot images);
+
+    /** The name recorded in the {@code model} column. */
+    String modelName();
+
+    /** Releases the engine; called once, when the executor JVM ends. */
+    @Override
+    void close();
+}

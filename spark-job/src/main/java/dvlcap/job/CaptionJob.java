@@ -1,0 +1,155 @@
+package dvlcap.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import dvlcap.schemas.CaptionsTableSchema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * One captioning run: read the input, leave out what a resumed output already has, caption on the
+ * executors, commit the captions table, then compute and commit the metrics row, then write the
+ * {@code _SUCCESS} marker at the output root.
+ *
+ * <p>Each table is written with Spark's file commit protocol, so a run that fails leaves the
+ * captions table as it was (no partial files of the failed run become visible) and a retried task
+ * never adds rows twice. The metrics row is written only after the captions commit, and the marker
+ * only after both: a reader that sees the marker sees both tables complete.
+ */
+public final class CaptionJob {
+
+    /** Spark setting naming the {@link CaptionerFactory}; tests plug in their own. */
+    public static final String FACTORY_CONF = "spark.dvlcap.captionerFactory";
+    public static final String CAPTIONS_DIR = "captions";
+    public static final String METRICS_DIR = "metrics";
+    public static final String MARKER = "_SUCCESS";
+
+    private final SparkSession spark;
+    private final JobOptions options;
+
+    public CaptionJob(SparkSession spark, JobOptions options) {
+        this.spark = spark;
+        this.options = options;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a run that cannot start (output exists without
+     *         --resume, unusable input); the message is for the user
+     * @throws org.apache.spark.SparkException if captioning failed after Spark's retries
+     */
+    public RunMetrics run() throws IOException {
+        Instant startedAt = Instant.now();
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(startedAt)
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path out = new Path(options.output());
+        FileSystem fs = out.getFileSystem(hadoop);
+        String captionsPath = new Path(out, CAPTIONS_DIR).toString();
+        String metricsPath = new Path(out, METRICS_DIR).toString();
+        boolean hasCaptions = fs.exists(new Path(captionsPath));
+        if (hasCaptions && !options.resume()) {
+            throw new IllegalArgumentException("output " + options.output() + " already holds captions; add --resume "
+                    + "to caption only the images not in it yet, or choose another --output");
+        }
+        ReferenceCaptions references = options.references() == null ? null
+                : ReferenceCaptions.load(options.references(), hadoop);
+
+        InputSource source = InputSources.of(options, hadoop);
+        Dataset<Row> inputs = source.read(spark);
+        if (hasCaptions) {
+            Dataset<Row> done = spark.read().parquet(captionsPath).select(col(InputColumns.ID)).distinct();
+            inputs = inputs.join(done, inputs.col(InputColumns.ID).equalTo(done.col(InputColumns.ID)), "left_anti");
+        }
+        if (options.limit() > 0) {
+            // The first N ids, not "any N rows": the same images on every run and every retry.
+            Dataset<Row> first = inputs.select(col(InputColumns.ID).as("limit_id")).orderBy("limit_id")
+                    .limit((int) Math.min(Integer.MAX_VALUE, options.limit()));
+            inputs = inputs.join(first, inputs.col(InputColumns.ID).equalTo(first.col("limit_id")), "left_semi");
+        }
+        long total = inputs.count();
+        int partitions = partitions(total, source.carriesBytes());
+        if (partitions > 0) {
+            inputs = inputs.repartition(partitions, col(InputColumns.ID));
+        }
+
+        LongAccumulator done = spark.sparkContext().longAccumulator("dvlcap.images");
+        LongAccumulator failed = spark.sparkContext().longAccumulator("dvlcap.errors");
+        String factory = spark.conf().get(FACTORY_CONF, EngineSpec.ENGINE_FACTORY);
+        PartitionCaptioner captioner = new PartitionCaptioner(EngineSpec.of(options, factory), new HadoopConf(hadoop),
+                RunInfo.of(runId, options), options.batchSize(), done, failed);
+        Dataset<Row> captions = inputs.mapPartitions(captioner, Encoders.row(CaptionRows.SCHEMA));
+
+        long t0 = System.nanoTime();
+        spark.sparkContext().setJobGroup("dvlcap-" + runId, "dvlcap caption " + total + " images", false);
+        try (ProgressReporter progress = new ProgressReporter(spark, total, done, failed)
+                .start(options.progressSeconds())) {
+            captions.write().mode(hasCaptions ? SaveMode.Append : SaveMode.ErrorIfExists).parquet(captionsPath);
+        } finally {
+            spark.sparkContext().clearJobGroup();
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+
+        Dataset<Row> runRows = spark.read().schema(CaptionRows.SCHEMA).parquet(captionsPath)
+                .filter(col(CaptionsTableSchema.RUN_ID).equalTo(runId));
+        String model = modelName(runRows);
+        RunMetrics metrics = MetricsCalculator.compute(runRows, runId, startedAt, wall, model, options, references);
+        spark.createDataFrame(List.of(metrics.toRow()), RunMetrics.SCHEMA).coalesce(1).write().mode(SaveMode.Append)
+                .parquet(metricsPath);
+        writeMarker(fs, out, metrics);
+        return metrics;
+    }
+
+    /** 0 = keep the input's own partitioning. */
+    private int partitions(long total, boolean carriesBytes) {
+        if (options.partitions() > 0) {
+            return options.partitions();
+        }
+        if (carriesBytes || total == 0) {
+            return 0; // a shuffle would move every image; file splits are partitions enough
+        }
+        // Enough tasks that every core feeds the engine, and no task holds more than ~1000 images.
+        long byParallelism = 2L * spark.sparkContext().defaultParallelism();
+        long bySize = (total + 999) / 1000;
+        return (int) Math.max(1, Math.min(total, Math.max(byParallelism, bySize)));
+    }
+
+    private String modelName(Dataset<Row> runRows) {
+        List<Row> first = runRows.select(CaptionsTableSchema.MODEL).limit(1).collectAsList();
+        return first.isEmpty() ? new Path(options.model()).getName() : first.get(0).getString(0);
+    }
+
+    private static void writeMarker(FileSystem fs, Path out, RunMetrics m) {
+        String json = String.format(java.util.Locale.ROOT,
+                "{\"run_id\":\"%s\",\"images_ok\":%d,\"images_failed\":%d,\"finished_at\":\"%s\"}%n",
+                m.runId(), m.imagesOk(), m.imagesFailed(), Instant.now());
+        Path tmp = new Path(out, "." + MARKER + "." + m.runId() + ".tmp");
+        Path marker = new Path(out, MARKER);
+        try {
+            try (OutputStream o = fs.create(tmp, true)) {
+                o.write(json.getBytes(StandardCharsets.UTF_8));
+            }
+            fs.delete(marker, false);
+            if (!fs.rename(tmp, marker)) {
+                throw new IOException("rename " + tmp + " -> " + marker + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + marker + ": " + e.getMessage(), e);
+        }
+    }
+}

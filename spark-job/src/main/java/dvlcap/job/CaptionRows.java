@@ -1,0 +1,45 @@
+package dvlcap.job;
+
+import dvlcap.schemas.CaptionsTableSchema;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+
+/** Turns a result batch into rows of the captions table, in {@link CaptionsTableSchema} column order. */
+public final class CaptionRows {
+
+    public static final StructType SCHEMA = SparkSchemas.toSpark(CaptionsTableSchema.SCHEMA);
+
+    private CaptionRows() {
+    }
+
+    /**
+     * @param sources the source column of each result row, in order
+     * @throws IllegalStateException if the batch does not have one row per source, or its ids differ
+     *         from {@code ids} (an engine that reorders results would mislabel captions)
+     */
+    public static List<Row> of(VectorSchemaRoot results, List<String> ids, List<String> sources, String model,
+                               RunInfo run) {
+        List<CaptionOutcome> outcomes = ResultBatches.read(results);
+        if (outcomes.size() != ids.size()) {
+            throw new IllegalStateException("result batch has " + outcomes.size() + " rows for " + ids.size()
+                    + " images");
+        }
+        List<Row> rows = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            CaptionOutcome o = outcomes.get(i);
+            if (!o.id().equals(ids.get(i))) {
+                throw new IllegalStateException("result " + i + " is for " + o.id() + ", expected " + ids.get(i));
+            }
+            double perForward = o.forwardPasses() == 0 ? 0 : (double) o.tokens() / o.forwardPasses();
+            rows.add(RowFactory.create(o.id(), sources.get(i), o.caption(), o.status().value(), o.error(),
+                    o.tokens(), o.blocks(), o.forwardPasses(), perForward, o.visionMs(), o.prefillMs(),
+                    o.decodeMs(), o.latencyMs(), model, run.decoder(), run.blockSize(), run.steps(),
+                    run.remasking(), run.threshold(), run.runId()));
+        }
+        return rows;
+    }
+}

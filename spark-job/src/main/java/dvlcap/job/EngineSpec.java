@@ -1,0 +1,35 @@
+package dvlcap.job;
+
+import dvlcap.decode.DecoderKind;
+import dvlcap.decode.DecodingSettings;
+import dvlcap.decode.RemaskingKind;
+import java.io.Serializable;
+
+/**
+ * What an executor needs to load an engine: which model, how to decode, and which captioner
+ * implementation. Equal specs share one engine per JVM (and per GPU).
+ *
+ * @param model        the model directory as given (local path or Hadoop URI)
+ * @param modelCache   local directory remote models are copied into
+ * @param backend      auto, cpu or cuda
+ * @param factoryClass the {@link CaptionerFactory} implementation
+ */
+public record EngineSpec(String model, String modelCache, DecoderKind decoder, int blockSize, int steps,
+                         RemaskingKind remasking, float threshold, int maxNewTokens, float temperature, int topK,
+                         float topP, long seed, int maxBatch, String prompt, String backend, String factoryClass)
+        implements Serializable {
+
+    /** The default captioner: the dvlcap engine. */
+    public static final String ENGINE_FACTORY = "dvlcap.job.EngineCaptionerFactory";
+
+    public static EngineSpec of(JobOptions o, String factoryClass) {
+        return new EngineSpec(o.model(), o.modelCache(), o.decoder(), o.blockSize(), o.steps(), o.remasking(),
+                o.threshold(), o.maxNewTokens(), o.temperature(), o.topK(), o.topP(), o.seed(), o.batchSize(),
+                o.prompt(), o.backend(), factoryClass);
+    }
+
+    public DecodingSettings settings() {
+        return new DecodingSettings(decoder, blockSize, steps, remasking, threshold, maxNewTokens, temperature, topK,
+                topP, seed);
+    }
+}

@@ -1,0 +1,88 @@
+package dvlcap.job;
+
+import java.io.PrintStream;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code dvlcap job}: captions an image corpus with Spark. Runs in local mode from the project's
+ * own classpath ({@code --master local[*]}, the default) or under {@code spark-submit} with the
+ * shaded jar, where the master comes from spark-submit.
+ *
+ * <p>Exit status: 0 done, 1 the run failed, 2 the command line or the output/input is unusable.
+ */
+public final class JobCommand {
+
+    private JobCommand() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.exit(status);
+    }
+
+    /** Parses, runs in a session it creates (and stops), and reports; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (JobOptionsParser.wantsHelp(args)) {
+            out.print(JobOptionsParser.help());
+            return 0;
+        }
+        JobOptions options;
+        try {
+            options = JobOptionsParser.parse(args);
+        } catch (UsageException e) {
+            err.println("dvlcap job: " + e.getMessage());
+            return 2;
+        }
+        SparkSession spark = session(options);
+        try {
+            return run(spark, options, out, err);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs in an existing session (tests share one); returns the exit status. */
+    public static int run(SparkSession spark, JobOptions options, PrintStream out, PrintStream err) {
+        try {
+            RunMetrics metrics = new CaptionJob(spark, options).run();
+            out.print(metrics.summary());
+            out.println("  output: " + options.output());
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("dvlcap job: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("dvlcap job failed: " + rootMessage(e));
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    /** The session for a run: spark-submit's master if there is one, else {@code --master}. */
+    public static SparkSession session(JobOptions options) {
+        SparkSession.Builder b = SparkSession.builder().appName("dvlcap job")
+                .config("spark.ui.showConsoleProgress", "false");
+        String master = System.getProperty("spark.master");
+        if (master == null) {
+            master = options.master();
+            b = b.master(master);
+        }
+        if (master.startsWith("local")) {
+            // Running tasks report progress with heartbeats; locally there is no network to spare.
+            b = b.config("spark.executor.heartbeatInterval", "2s");
+        }
+        for (Map.Entry<String, String> e : options.sparkConf().entrySet()) {
+            b = b.config(e.getKey(), e.getValue());
+        }
+        return b.getOrCreate();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return e == t ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+    }
+}

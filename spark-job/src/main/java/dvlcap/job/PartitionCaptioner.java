@@ -1,0 +1,205 @@
+package dvlcap.job;
+
+import dvlcap.schemas.CaptionsTableSchema;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * Captions one partition: input rows ({@link InputColumns}) in, captions-table rows out, one per
+ * input row, in input order.
+ *
+ * <p>Images are read, decoded and preprocessed on the task thread into Arrow image batches of
+ * {@code batchSize}; each batch is submitted to the executor's shared captioner before the previous
+ * batch's results are awaited, so decoding overlaps the engine. A bad image becomes an error row;
+ * only an engine failure fails the task (Spark then retries it; the output commit protocol drops
+ * the failed attempt's rows). Arrow memory comes from a per-partition child allocator that is
+ * closed when the task ends, successful or not.
+ */
+public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>, Serializable {
+
+    /**
+     * Test hook: a partition id whose first attempt fails after emitting a row, to check retries.
+     * Read from a system property on the executor, so it is absent in real runs.
+     */
+    public static final String FAIL_FIRST_ATTEMPT_PROPERTY = "dvlcap.test.failFirstAttemptOfPartition";
+
+    private static final int ERROR_INDEX = CaptionRows.SCHEMA.fieldIndex(CaptionsTableSchema.ERROR);
+
+    private final EngineSpec spec;
+    private final HadoopConf conf;
+    private final RunInfo run;
+    private final int batchSize;
+    private final LongAccumulator imagesDone;
+    private final LongAccumulator imagesFailed;
+
+    public PartitionCaptioner(EngineSpec spec, HadoopConf conf, RunInfo run, int batchSize,
+                              LongAccumulator imagesDone, LongAccumulator imagesFailed) {
+        this.spec = spec;
+        this.conf = conf;
+        this.run = run;
+        this.batchSize = batchSize;
+        this.imagesDone = imagesDone;
+        this.imagesFailed = imagesFailed;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> input) {
+        TaskContext task = TaskContext.get();
+        int partition = task == null ? 0 : task.partitionId();
+        BatchCaptioner captioner = EngineHolder.get(spec, gpu(task), conf);
+        BufferAllocator allocator = ArrowMemory.forPartition("partition-" + partition
+                + (task == null ? "" : "-attempt-" + task.attemptNumber()));
+        CaptionIterator it = new CaptionIterator(input, captioner, allocator, failHook(task));
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) ctx -> it.close());
+        }
+        return it;
+    }
+
+    private static String gpu(TaskContext task) {
+        if (task == null) {
+            return null;
+        }
+        Map<String, ResourceInformation> resources = task.resourcesJMap();
+        ResourceInformation gpu = resources == null ? null : resources.get("gpu");
+        return gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0];
+    }
+
+    private static boolean failHook(TaskContext task) {
+        String p = System.getProperty(FAIL_FIRST_ATTEMPT_PROPERTY);
+        return p != null && task != null && task.attemptNumber() == 0 && Integer.toString(task.partitionId()).equals(p);
+    }
+
+    /** Submitted batch: its pending results and what the rows need beside them. */
+    private record InFlight(PendingBatch pending, List<String> ids, List<String> sources) {
+    }
+
+    private final class CaptionIterator implements Iterator<Row>, AutoCloseable {
+        private final Iterator<Row> input;
+        private final BatchCaptioner captioner;
+        private final BufferAllocator allocator;
+        private final boolean failAfterFirstRow;
+        private final ArrayDeque<Row> ready = new ArrayDeque<>();
+        private final ImageBytesReader reader = new ImageBytesReader(conf.get());
+        private InFlight inFlight;
+        private long emitted;
+        private boolean closed;
+
+        CaptionIterator(Iterator<Row> input, BatchCaptioner captioner, BufferAllocator allocator,
+                        boolean failAfterFirstRow) {
+            this.input = input;
+            this.captioner = captioner;
+            this.allocator = allocator;
+            this.failAfterFirstRow = failAfterFirstRow;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ready.isEmpty()) {
+                if (inFlight == null && !input.hasNext()) {
+                    close();
+                    injectFailure();
+                    return false;
+                }
+                // Submit the next batch before waiting on the current one: decoding overlaps the engine.
+                InFlight next = input.hasNext() ? submitNext() : null;
+                if (inFlight != null) {
+                    collect(inFlight);
+                }
+                inFlight = next;
+            }
+            return true;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            if (emitted == 1) {
+                injectFailure();
+            }
+            emitted++;
+            return ready.poll();
+        }
+
+        private void injectFailure() {
+            if (failAfterFirstRow) {
+                throw new IllegalStateException("injected failure (" + FAIL_FIRST_ATTEMPT_PROPERTY + ")");
+            }
+        }
+
+        private InFlight submitNext() {
+            List<PreparedImage> images = new ArrayList<>(batchSize);
+            List<String> ids = new ArrayList<>(batchSize);
+            List<String> sources = new ArrayList<>(batchSize);
+            while (images.size() < batchSize && input.hasNext()) {
+                Row row = input.next();
+                String id = row.getAs(InputColumns.ID);
+                ids.add(id);
+                sources.add(row.getAs(InputColumns.SOURCE));
+                images.add(prepare(id, row));
+            }
+            try (VectorSchemaRoot batch = ImageBatches.write(images, allocator)) {
+                return new InFlight(captioner.submit(batch), ids, sources);
+            }
+        }
+
+        private PreparedImage prepare(String id, Row row) {
+            byte[] bytes = row.getAs(InputColumns.IMAGE);
+            if (bytes == null) {
+                String path = row.getAs(InputColumns.PATH);
+                if (path == null) {
+                    return PreparedImage.failed(id, "no image bytes (null " + InputColumns.IMAGE + " column)");
+                }
+                try {
+                    bytes = reader.read(path);
+                } catch (IOException e) {
+                    return PreparedImage.failed(id, "cannot read " + path + ": " + e.getMessage());
+                }
+            }
+            try {
+                return PreparedImage.ok(id, captioner.prepare(bytes, id));
+            } catch (RuntimeException e) {
+                // A bad image is data, not a task failure: its message goes into the error column.
+                String message = e.getMessage();
+                return PreparedImage.failed(id, message == null || message.isBlank() ? e.toString() : message);
+            }
+        }
+
+        private void collect(InFlight batch) {
+            try (VectorSchemaRoot results = batch.pending().await(allocator)) {
+                for (Row row : CaptionRows.of(results, batch.ids(), batch.sources(), captioner.modelName(), run)) {
+                    ready.add(row);
+                    imagesDone.add(1);
+                    if (!row.isNullAt(ERROR_INDEX)) {
+                        imagesFailed.add(1);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                inFlight = null;
+                allocator.close();
+            }
+        }
+    }
+}
