@@ -7,6 +7,7 @@ import dvlcap.nn.KvCache;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
 import dvlcap.nn.Segment;
+import dvlcap.nn.VisionTower;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,7 +57,8 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private final LlavaModel model;
+    private final Qwen2Model lm;
+    private final VisionTower vision;
     private final Backend backend;
     private final SequenceFactory factory;
     private final int maxBatch;
@@ -72,11 +74,21 @@ public final class Scheduler implements AutoCloseable {
      *        not fit waits (one always runs, however large)
      */
     public Scheduler(LlavaModel model, SequenceFactory factory, int maxBatch, long kvBudgetFloats, Listener listener) {
+        this(model.backend(), model.lm(), model.vision(), factory, maxBatch, kvBudgetFloats, listener);
+    }
+
+    /**
+     * A scheduler over a language model alone when {@code vision} is null (benchmarks of LM
+     * shapes): jobs then carry no pixels and their prompts no image rows.
+     */
+    public Scheduler(Backend backend, Qwen2Model lm, VisionTower vision, SequenceFactory factory, int maxBatch,
+                     long kvBudgetFloats, Listener listener) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
         }
-        this.model = model;
-        this.backend = model.backend();
+        this.lm = lm;
+        this.vision = vision;
+        this.backend = backend;
         this.factory = factory;
         this.maxBatch = maxBatch;
         this.kvBudgetFloats = kvBudgetFloats;
@@ -105,7 +117,6 @@ public final class Scheduler implements AutoCloseable {
         if (active.isEmpty()) {
             return false;
         }
-        Qwen2Model lm = model.lm();
         int h = lm.config().hiddenSize(), vocab = lm.config().vocabSize();
         List<Work> works = new ArrayList<>(active.size());
         List<Segment> segments = new ArrayList<>(active.size());
@@ -189,7 +200,7 @@ public final class Scheduler implements AutoCloseable {
         while (active.size() < maxBatch && !waiting.isEmpty()) {
             Job job = waiting.peek();
             int capacity = factory.capacity(job.prompt().length);
-            long kv = KvCache.floats(model.lm().config().numLayers(), capacity, model.lm().config().kvDim());
+            long kv = KvCache.floats(lm.config().numLayers(), capacity, lm.config().kvDim());
             if (!active.isEmpty() && kvInUse + kv > kvBudgetFloats) {
                 return;
             }
@@ -198,9 +209,14 @@ public final class Scheduler implements AutoCloseable {
             KvCache cache = null;
             try {
                 long t0 = System.nanoTime();
-                image = model.vision().encode(job.pixels());
+                if (job.pixels() != null) {
+                    if (vision == null) {
+                        throw new IllegalArgumentException("this engine has no vision tower");
+                    }
+                    image = vision.encode(job.pixels());
+                }
                 double visionMs = (System.nanoTime() - t0) / 1e6;
-                cache = model.lm().newCache(capacity);
+                cache = lm.newCache(capacity);
                 Active a = new Active(job, factory.create(job.id(), job.prompt(), cache), image, kv);
                 a.visionMs = visionMs;
                 active.add(a);
@@ -219,7 +235,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void release(Active a) {
         a.seq.cache().close();
-        a.image.close();
+        if (a.image != null) {
+            a.image.close();
+        }
         kvInUse -= a.kvFloats;
     }
 

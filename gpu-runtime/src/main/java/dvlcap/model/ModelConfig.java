@@ -4,11 +4,18 @@ package dvlcap.model;
  * A llava-qwen2 model's configuration, read from {@code config.json}.
  *
  * @param family model family name, e.g. {@code llava-qwen2}
+ * @param imageAspectRatio {@code square} or {@code pad} (LLaVA's {@code image_aspect_ratio})
  * @param visionFeatureLayer index into the tower's hidden states (negative counts from the end,
  *        as in {@code mm_vision_select_layer}; -2 is the penultimate layer)
  */
 public record ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
-                          int visionFeatureLayer, DecodingDefaults decoding) {
+                          int visionFeatureLayer, DecodingDefaults decoding, String imageAspectRatio) {
+
+    /** A config whose images are resized to a square ({@code image_aspect_ratio: square}). */
+    public ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
+                       int visionFeatureLayer, DecodingDefaults decoding) {
+        this(family, text, vision, projectorHidden, visionFeatureLayer, decoding, "square");
+    }
 
     /** Number of encoder layers to run to reach the selected feature layer. */
     public int visionLayersToRun() {

@@ -84,7 +84,7 @@ public final class ModelConfigReader {
         String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
         String placeholder = root.path("image_placeholder").asText("<image>");
         DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder);
-        return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding);
+        return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect);
     }
 
     private static VisionConfig visionConfig(JsonNode root) {

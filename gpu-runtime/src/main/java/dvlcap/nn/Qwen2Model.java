@@ -24,6 +24,11 @@ public final class Qwen2Model implements AutoCloseable {
     private final LmLayer[] layers;
     private final Scratch scratch;
 
+    /** Loads the LM's weights from {@code source}, checking every shape against {@code config}. */
+    public static Qwen2Model load(Backend backend, TextConfig config, WeightSource source) {
+        return new Qwen2Model(backend, config, source);
+    }
+
     Qwen2Model(Backend backend, TextConfig config, WeightSource source) {
         this.b = backend;
         this.c = config;

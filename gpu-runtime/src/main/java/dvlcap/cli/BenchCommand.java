@@ -1,0 +1,275 @@
+package dvlcap.cli;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.Backends;
+import dvlcap.backend.Tensor;
+import dvlcap.bench.ModelShapes;
+import dvlcap.bench.RandomWeightSource;
+import dvlcap.decode.DecoderKind;
+import dvlcap.decode.DecodingSettings;
+import dvlcap.decode.Scheduler;
+import dvlcap.decode.SequenceFactory;
+import dvlcap.model.ModelConfig;
+import dvlcap.model.ModelDirectory;
+import dvlcap.model.PromptTokens;
+import dvlcap.model.TextConfig;
+import dvlcap.nn.InputRows;
+import dvlcap.nn.KvCache;
+import dvlcap.nn.LlavaModel;
+import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.Segment;
+import dvlcap.nn.VisionTower;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * {@code dvlcap bench}: the engine's speed, measured in one process so that ratios are fair.
+ * Part 1 times one forward with q query tokens per sequence against a filled cache (the cost that
+ * decides whether block diffusion can win on wall-clock); part 2 decodes with each decoder and
+ * reports tokens/s and tokens per forward.
+ */
+public final class BenchCommand {
+    static final String HELP = """
+            Usage: dvlcap bench (--model DIR | --shape NAME) [options]
+
+            Measures the engine in one process: (1) ms per forward for each --query-tokens count per
+            sequence at --batch-size sequences over a --context-token cache; (2) decoding of
+            --images random images per decoder: ms per forward, tokens/s, tokens per forward.
+            With --shape the model has random weights and no vision tower (the LM is measured; each
+            prompt is --context random tokens); with --model the whole model runs on random pixels.
+            Random weights never say end-of-sequence, so every answer is --max-new-tokens long.
+
+            Options:
+              --model DIR               a model directory
+              --shape NAME              a named random shape: %s
+              --batch-size N            sequences per forward (default 1)
+              --context N               prompt tokens per sequence for --shape (default 256)
+              --query-tokens LIST       query tokens per sequence for part 1 (default 1,8)
+              --iterations N            timed forwards per point in part 1 (default 5, median)
+              --images N                images decoded per decoder in part 2 (default: batch size)
+              --decoders LIST           decoders of part 2 (default ar,block; 'none' skips part 2)
+              --backend NAME            auto (default), cpu, vector, scalar or cuda
+            """ + DecodingFlags.HELP + """
+              --help                    this text
+            """;
+
+    private BenchCommand() {
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
+        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
+                "decoders", "backend"));
+        Args a = Args.parse("bench", argv, valued, Set.of("help"));
+        if (a.flag("help")) {
+            out.printf(HELP, String.join(", ", ModelShapes.names()));
+            return 0;
+        }
+        if (a.has("model") == a.has("shape")) {
+            throw new Args.UsageException("'bench' needs exactly one of --model DIR or --shape NAME (shapes: "
+                    + String.join(", ", ModelShapes.names()) + ")");
+        }
+        int batch = a.integer("batch-size", 1, 1);
+        int context = a.integer("context", 256, 1);
+        int iterations = a.integer("iterations", 5, 1);
+        int images = a.integer("images", batch, 1);
+        int[] queries = Arrays.stream(a.string("query-tokens", "1,8").split(",")).mapToInt(s -> {
+            try {
+                return Integer.parseInt(s.trim());
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--query-tokens must be a comma-separated list of integers, got " + s);
+            }
+        }).toArray();
+        List<DecoderKind> decoders = new ArrayList<>();
+        for (String d : a.string("decoders", "ar,block").split(",")) {
+            String name = d.trim().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "ar" -> decoders.add(DecoderKind.AR);
+                case "block" -> decoders.add(DecoderKind.BLOCK);
+                case "none" -> { }
+                default -> throw new Args.UsageException("--decoders must list ar, block or none, got '" + d + "'");
+            }
+        }
+        DecodingSettings settings = DecodingFlags.settings(a);
+        String backendName = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
+
+        try (Backend backend = Backends.create(backendName)) {
+            Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)
+                    : Subject.model(backend, Path.of(a.string("model", null)));
+            try (subject) {
+                out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+                out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d%n", batch,
+                        subject.prompt.length, iterations);
+                out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token");
+                double first = 0;
+                for (int q : queries) {
+                    double ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations);
+                    first = first == 0 ? ms : first;
+                    out.printf(Locale.ROOT, "%d\t%.2f\t%.3f%n", q, ms, ms / (q * batch));
+                }
+                if (!decoders.isEmpty()) {
+                    out.printf(Locale.ROOT, "# decoding: %d images, batch %d, max new tokens %d%n", images, batch,
+                            settings.maxNewTokens());
+                    out.println("decoder\tblock\tsteps\tforwards\tms_per_forward\ttokens_per_s\ttokens_per_forward\timages_per_s");
+                    for (DecoderKind d : decoders) {
+                        decode(out, backend, subject, settings.withDecoder(d), batch, images);
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at {@code context}. */
+    private static double forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations) {
+        TextConfig c = lm.config();
+        SplittableRandom r = new SplittableRandom(1);
+        List<KvCache> caches = new ArrayList<>();
+        try {
+            // Fill each cache once with a prefill of `context` random tokens.
+            for (int s = 0; s < batch; s++) {
+                KvCache cache = lm.newCache(context + q);
+                caches.add(cache);
+                try (Tensor x = b.allocate(context * c.hiddenSize())) {
+                    lm.embed(x, 0, r.ints(context, 0, c.vocabSize()).toArray());
+                    lm.forward(x, List.of(new Segment(cache, 0, context, 1)));
+                }
+                cache.commit(context);
+            }
+            double[] times = new double[iterations + 1];
+            try (Tensor x = b.allocate(batch * q * c.hiddenSize())) {
+                int[] logitRows = new int[batch * q];
+                for (int i = 0; i < logitRows.length; i++) {
+                    logitRows[i] = i;
+                }
+                int[] ids = new int[batch * q];
+                float[] conf = new float[batch * q];
+                for (int it = 0; it <= iterations; it++) {
+                    lm.embed(x, 0, r.ints(batch * q, 0, c.vocabSize()).toArray());
+                    List<Segment> segs = new ArrayList<>();
+                    for (KvCache cache : caches) {
+                        segs.add(new Segment(cache, context, q, q));
+                    }
+                    long t0 = System.nanoTime();
+                    lm.forward(x, segs);
+                    Tensor logits = lm.logits(x, logitRows);
+                    b.argmaxConfidence(logits, logitRows.length, c.vocabSize(), ids, conf);
+                    times[it] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            double[] timed = Arrays.copyOfRange(times, 1, times.length); // the first is warm-up
+            Arrays.sort(timed);
+            return timed[timed.length / 2];
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
+    private static void decode(PrintStream out, Backend backend, Subject subject, DecodingSettings settings, int batch,
+                               int images) {
+        SequenceFactory factory;
+        try {
+            factory = new SequenceFactory(settings, subject.config.decoding());
+        } catch (IllegalArgumentException e) {
+            out.println(settings.decoder().name().toLowerCase(Locale.ROOT) + "\tskipped: " + e.getMessage());
+            return;
+        }
+        int[] tokens = {0};
+        try (Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, Long.MAX_VALUE,
+                new Scheduler.Listener() {
+                    @Override
+                    public void finished(Scheduler.Finished f) {
+                        tokens[0] += f.generated();
+                    }
+
+                    @Override
+                    public void failed(Scheduler.Failed f) {
+                        throw f.error();
+                    }
+                })) {
+            for (int i = 0; i < images; i++) {
+                s.add(new Scheduler.Job("bench" + i, subject.prompt, subject.pixels(i), null));
+            }
+            int forwards = 0;
+            long t0 = System.nanoTime();
+            while (s.step()) {
+                forwards++;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.2f\t%.1f\t%.3f\t%.3f%n",
+                    settings.decoder().name().toLowerCase(Locale.ROOT), factory.blockSize(), factory.steps(), forwards,
+                    seconds * 1000 / forwards, tokens[0] / seconds, (double) tokens[0] / (forwards * Math.min(batch, images)),
+                    images / seconds);
+        }
+    }
+
+    /** What is measured: an LM (and maybe a vision tower) with a prompt. */
+    private static final class Subject implements AutoCloseable {
+        final String name;
+        final ModelConfig config;
+        final Qwen2Model lm;
+        final VisionTower vision;
+        final int[] prompt;
+        final AutoCloseable owner;
+
+        Subject(String name, ModelConfig config, Qwen2Model lm, VisionTower vision, int[] prompt, AutoCloseable owner) {
+            this.name = name;
+            this.config = config;
+            this.lm = lm;
+            this.vision = vision;
+            this.prompt = prompt;
+            this.owner = owner;
+        }
+
+        static Subject shape(Backend b, String shape, int context) {
+            ModelConfig config = ModelShapes.get(shape);
+            Qwen2Model lm = Qwen2Model.load(b, config.text(), new RandomWeightSource(config, 1));
+            int[] prompt = new SplittableRandom(2).ints(context, 0, config.decoding().maskTokenId()).toArray();
+            return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, prompt, lm);
+        }
+
+        static Subject model(Backend b, Path dir) {
+            try (ModelDirectory files = ModelDirectory.open(dir)) {
+                LlavaModel m = LlavaModel.load(b, files.config(), files.weights());
+                PromptTokens t = files.captionPrompt().tokens();
+                int image = m.vision().tokens();
+                int[] prompt = new int[t.before().length + image + t.after().length];
+                System.arraycopy(t.before(), 0, prompt, 0, t.before().length);
+                Arrays.fill(prompt, t.before().length, t.before().length + image, InputRows.IMAGE);
+                System.arraycopy(t.after(), 0, prompt, t.before().length + image, t.after().length);
+                return new Subject("model " + dir, files.config(), m.lm(), m.vision(), prompt, m);
+            }
+        }
+
+        float[] pixels(int i) {
+            if (vision == null) {
+                return null;
+            }
+            int s = config.vision().imageSize();
+            SplittableRandom r = new SplittableRandom(i);
+            float[] px = new float[3 * s * s];
+            for (int k = 0; k < px.length; k++) {
+                px[k] = (float) (r.nextDouble() * 2 - 1);
+            }
+            return px;
+        }
+
+        @Override
+        public void close() {
+            try {
+                owner.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

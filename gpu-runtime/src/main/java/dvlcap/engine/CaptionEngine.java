@@ -1,0 +1,234 @@
+package dvlcap.engine;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.Backends;
+import dvlcap.decode.Scheduler;
+import dvlcap.decode.SequenceFactory;
+import dvlcap.image.AspectMode;
+import dvlcap.image.ImagePreprocessor;
+import dvlcap.model.CaptionPrompt;
+import dvlcap.model.ModelConfig;
+import dvlcap.model.ModelDirectory;
+import dvlcap.model.PromptTokens;
+import dvlcap.model.TextTokenizer;
+import dvlcap.nn.InputRows;
+import dvlcap.nn.LlavaModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A loaded model serving caption requests from any number of threads. One engine thread runs the
+ * continuous-batching scheduler, so requests submitted together, from whatever thread, share
+ * forwards. Greedy captions do not depend on what else was submitted.
+ *
+ * <p>Failure: a request whose image or prompt is unusable completes exceptionally alone; a
+ * forward that breaks fails the captions in that forward and the engine goes on with the rest.
+ * After {@link #close()}, pending and new requests complete exceptionally.
+ */
+public final class CaptionEngine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptionEngine.class);
+    private static final Object STOP = new Object();
+
+    private final ModelDirectory files;
+    private final LlavaModel model;
+    private final Backend backend;
+    private final CaptionPrompt prompt;
+    private final ImagePreprocessor preprocessor;
+    private final Scheduler scheduler;
+    private final SequenceFactory factory;
+    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final EngineOptions options;
+    private volatile boolean closed;
+
+    private record Pending(CaptionRequest request, CompletableFuture<CaptionResult> future) {
+    }
+
+    private CaptionEngine(ModelDirectory files, Backend backend, EngineOptions options) {
+        this.files = files;
+        this.backend = backend;
+        this.options = options;
+        ModelConfig config = files.config();
+        this.factory = new SequenceFactory(options.settings(), config.decoding());
+        this.prompt = files.captionPrompt();
+        this.preprocessor = ImagePreprocessor.load(files.preprocessorConfig(), config.vision(),
+                AspectMode.parse(config.imageAspectRatio()));
+        this.model = LlavaModel.load(backend, config, files.weights());
+        long budgetFloats = options.kvBudgetBytes() == 0 ? Long.MAX_VALUE : options.kvBudgetBytes() / Float.BYTES;
+        this.scheduler = new Scheduler(model, factory, options.maxBatch(), budgetFloats, new Scheduler.Listener() {
+            @Override
+            public void finished(Scheduler.Finished f) {
+                complete(f);
+            }
+
+            @Override
+            public void failed(Scheduler.Failed f) {
+                ((Pending) f.job().tag()).future().completeExceptionally(f.error());
+            }
+        });
+        this.thread = new Thread(this::loop, "dvlcap-engine");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Loads a model directory onto the backend the options name. Errors in the model files are
+     * {@link dvlcap.model.ModelFileException}s naming the file and tensor.
+     */
+    public static CaptionEngine load(Path modelDir, EngineOptions options) {
+        ModelDirectory files = ModelDirectory.open(modelDir);
+        Backend backend = null;
+        try {
+            backend = Backends.create(options.backend());
+            long t0 = System.nanoTime();
+            CaptionEngine e = new CaptionEngine(files, backend, options);
+            LOG.info("loaded {} on {} in {} ms (block size {}, steps {}, batch {})", modelDir, backend.name(),
+                    (System.nanoTime() - t0) / 1_000_000, e.factory.blockSize(), e.factory.steps(), options.maxBatch());
+            return e;
+        } catch (RuntimeException e) {
+            if (backend != null) {
+                backend.close();
+            }
+            files.close();
+            throw e;
+        }
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public ModelConfig config() {
+        return files.config();
+    }
+
+    public String modelName() {
+        return files.dir().getFileName().toString();
+    }
+
+    public String backendName() {
+        return backend.name();
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Block size and steps actually used (after the model's defaults are applied). */
+    public int blockSize() {
+        return factory.blockSize();
+    }
+
+    public int steps() {
+        return factory.steps();
+    }
+
+    /** Queues one image; thread-safe. */
+    public CompletableFuture<CaptionResult> submit(CaptionRequest request) {
+        CompletableFuture<CaptionResult> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("engine closed"));
+            return f;
+        }
+        inbox.add(new Pending(request, f));
+        return f;
+    }
+
+    /** Captions all requests together and waits; results in request order. */
+    public List<CaptionResult> captionAll(List<CaptionRequest> requests) {
+        List<CompletableFuture<CaptionResult>> futures = new ArrayList<>();
+        requests.forEach(r -> futures.add(submit(r)));
+        List<CaptionResult> out = new ArrayList<>();
+        for (CompletableFuture<CaptionResult> f : futures) {
+            out.add(f.join());
+        }
+        return out;
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                Object first = scheduler.idle() ? inbox.take() : inbox.poll();
+                List<Object> batch = new ArrayList<>();
+                if (first != null) {
+                    batch.add(first);
+                    inbox.drainTo(batch);
+                }
+                for (Object o : batch) {
+                    if (o == STOP) {
+                        scheduler.close();
+                        drainAfterClose();
+                        return;
+                    }
+                    admit((Pending) o);
+                }
+                try {
+                    scheduler.step();
+                } catch (RuntimeException e) {
+                    LOG.error("forward failed; failing the captions in it", e);
+                    scheduler.failActive(e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void admit(Pending p) {
+        try {
+            CaptionRequest r = p.request();
+            PromptTokens tokens = r.prompt() == null ? prompt.tokens() : prompt.tokens(r.prompt());
+            int image = model.vision().tokens();
+            int[] ids = new int[tokens.before().length + image + tokens.after().length];
+            System.arraycopy(tokens.before(), 0, ids, 0, tokens.before().length);
+            java.util.Arrays.fill(ids, tokens.before().length, tokens.before().length + image, InputRows.IMAGE);
+            System.arraycopy(tokens.after(), 0, ids, tokens.before().length + image, tokens.after().length);
+            if (r.pixels() == null || r.pixels().length != preprocessor.outputLength()) {
+                throw new IllegalArgumentException("image " + r.id() + " has " + (r.pixels() == null ? 0 : r.pixels().length)
+                        + " pixel values, the model expects " + preprocessor.outputLength());
+            }
+            scheduler.add(new Scheduler.Job(r.id(), ids, r.pixels(), p));
+        } catch (RuntimeException e) {
+            p.future().completeExceptionally(e);
+        }
+    }
+
+    private void complete(Scheduler.Finished f) {
+        Pending p = (Pending) f.job().tag();
+        TextTokenizer tok = files.tokenizer();
+        String caption = tok.decode(f.answer()).strip();
+        p.future().complete(new CaptionResult(f.job().id(), caption, f.answer(),
+                new Counters(f.generated(), f.blocks(), f.forwards(), f.visionMs(), f.prefillMs(), f.decodeMs())));
+    }
+
+    private void drainAfterClose() {
+        for (Object o; (o = inbox.poll()) != null; ) {
+            if (o instanceof Pending p) {
+                p.future().completeExceptionally(new IllegalStateException("engine closed"));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbox.add(STOP);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        model.close();
+        backend.close();
+        files.close();
+    }
+}
