@@ -81,6 +81,21 @@ final class RgbConversion {
         return dst;
     }
 
+    /**
+     * The image itself when it is a {@code TYPE_INT_RGB} whose int buffer holds exactly its pixels, row by row
+     * (so code may index the buffer directly); otherwise an RGB copy (sub-images, other types).
+     */
+    static BufferedImage plainRgb(BufferedImage img) {
+        if (img.getType() == BufferedImage.TYPE_INT_RGB
+                && img.getRaster().getSampleModel() instanceof java.awt.image.SinglePixelPackedSampleModel sm
+                && sm.getScanlineStride() == img.getWidth()
+                && img.getRaster().getSampleModelTranslateX() == 0 && img.getRaster().getSampleModelTranslateY() == 0
+                && img.getRaster().getDataBuffer().getSize() == img.getWidth() * img.getHeight()) {
+            return img;
+        }
+        return toRgb(img);
+    }
+
     /** A sample of {@code bits} bits as 0..255: high byte for deep samples, scaled up for shallow ones. */
     static int to8(int v, int bits) {
         if (bits == 8) {
