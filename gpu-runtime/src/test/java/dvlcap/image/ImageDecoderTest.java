@@ -227,6 +227,13 @@ class ImageDecoderTest {
     }
 
     @Test
+    void webpAndCmykCapableJpegReadersAreRegistered() {
+        assertTrue(javax.imageio.ImageIO.getImageReadersByFormatName("webp").hasNext(), "WebP reader");
+        assertTrue(javax.imageio.ImageIO.getImageReadersByFormatName("jpeg").next().getClass().getName()
+                .startsWith("com.twelvemonkeys"), "TwelveMonkeys JPEG reader comes first");
+    }
+
+    @Test
     void nullIsAnEmptyInput() {
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> decoder.decode(null, "n"));
         assertTrue(e.getMessage().contains("empty"));
