@@ -2,6 +2,7 @@ package dvlcap.model;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -32,7 +33,8 @@ public final class SafetensorsFile implements WeightSource {
     /** Bytes mapped at a time when converting (a MappedByteBuffer holds at most 2 GiB). */
     private static final long CHUNK = 1L << 30;
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // trailing spaces (padding) are fine
 
     private final Path file;
     private final FileChannel channel;

@@ -86,6 +86,10 @@ class SafetensorsFileTest {
         Path d = RawSafetensors.write(dir.resolve("dup.safetensors"), "{" + entry("w", "F32", "[1]", 0, 4) + ", "
                 + entry("w", "F32", "[1]", 4, 8) + "}", new byte[8]);
         assertNames(openFails(d), d, null, "Duplicate field 'w'");
+        Path t = RawSafetensors.write(dir.resolve("trail.safetensors"), "{} {}", new byte[0]);
+        assertNames(openFails(t), t, null, "not valid JSON");
+        Path padded = RawSafetensors.write(dir.resolve("pad.safetensors"), "{}      ", new byte[0]);
+        SafetensorsFile.open(padded).close();
     }
 
     @Test
