@@ -69,9 +69,29 @@ public final class Blas {
 
     /** {@code y[r, o] = sum_i x[r, i] * w[o, i] (+ bias[o])}: y is rows x out, w is out x in. */
     public static void matmulNT(float[] x, float[] w, float[] bias, float[] y, int rows, int in, int out) {
+        int bound = S.loopBound(in);
         for (int r = 0; r < rows; r++) {
             int xo = r * in, yo = r * out;
-            for (int o = 0; o < out; o++) {
+            int o = 0;
+            if (bound == in) {
+                // Four outputs share each load of x; each sum keeps the order dot() uses.
+                for (; o + 4 <= out; o += 4) {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    int w0 = o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
+                    for (int i = 0; i < in; i += S.length()) {
+                        FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+                        a0 = xv.fma(FloatVector.fromArray(S, w, w0 + i), a0);
+                        a1 = xv.fma(FloatVector.fromArray(S, w, w1 + i), a1);
+                        a2 = xv.fma(FloatVector.fromArray(S, w, w2 + i), a2);
+                        a3 = xv.fma(FloatVector.fromArray(S, w, w3 + i), a3);
+                    }
+                    y[yo + o] = horizontalSum(a0) + (bias == null ? 0f : bias[o]);
+                    y[yo + o + 1] = horizontalSum(a1) + (bias == null ? 0f : bias[o + 1]);
+                    y[yo + o + 2] = horizontalSum(a2) + (bias == null ? 0f : bias[o + 2]);
+                    y[yo + o + 3] = horizontalSum(a3) + (bias == null ? 0f : bias[o + 3]);
+                }
+            }
+            for (; o < out; o++) {
                 y[yo + o] = dot(x, xo, w, o * in, in) + (bias == null ? 0f : bias[o]);
             }
         }
