@@ -1,0 +1,180 @@
+package dvlcap.trainer.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dvlcap.cli.Args;
+import dvlcap.decode.DecoderKind;
+import dvlcap.decode.DecodingSettings;
+import dvlcap.decode.RemaskingKind;
+import dvlcap.engine.CaptionEngine;
+import dvlcap.engine.CaptionRequest;
+import dvlcap.engine.CaptionResult;
+import dvlcap.engine.EngineOptions;
+import dvlcap.image.ImageDecoder;
+import dvlcap.model.ModelConfigReader;
+import dvlcap.model.ModelDirectory;
+import dvlcap.quality.CaptionMetrics;
+import dvlcap.quality.CaptionScores;
+import dvlcap.quality.Manifest;
+import dvlcap.quality.ManifestEntry;
+import dvlcap.trainer.corpus.CaptionParser;
+import dvlcap.trainer.corpus.CaptionStyle;
+import dvlcap.trainer.corpus.ObjectF1;
+import dvlcap.trainer.corpus.SceneJson;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code dvlcap eval}: quality (BLEU-4, CIDEr-D, ROUGE-L, object F1) and speed (tokens/s, tokens
+ * per forward, forwards per image) of AR decoding and of block decoding, static and dynamic at
+ * several thresholds, on a shapes corpus. Every configuration runs in the same process on the
+ * same images, so the speed ratios are fair.
+ */
+public final class EvalCommand {
+    static final String HELP = """
+            Usage: dvlcap eval --model DIR --corpus DIR [options]
+
+            Captions the corpus's images (manifest.jsonl written by 'dvlcap corpus') with each
+            decoding configuration and prints quality and speed per configuration: AR decoding,
+            block decoding with static remasking, and dynamic remasking at each --thresholds value.
+            An autoregressive model is evaluated with AR decoding only.
+
+            Options:
+              --model DIR          model directory (required)
+              --corpus DIR         corpus directory with manifest.jsonl (required)
+              --limit N            first N manifest entries (default: all)
+              --batch-size N       sequences decoded together (default 16)
+              --max-new-tokens N   longest answer (default 96)
+              --block-size N       block size (default: the model's)
+              --thresholds LIST    dynamic thresholds (default 0.5,0.7,0.85,0.95)
+              --configs LIST       which to run among ar,static,dynamic (default all three)
+              --backend NAME       auto (default), cpu, vector, scalar or cuda
+              --json               one JSON object per configuration instead of a table
+              --help               this text
+            """;
+
+    private EvalCommand() {
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
+        Args a = Args.parse("eval", argv, Set.of("model", "corpus", "limit", "batch-size", "max-new-tokens",
+                "block-size", "thresholds", "configs", "backend"), Set.of("json", "help"));
+        if (a.flag("help")) {
+            out.print(HELP);
+            return 0;
+        }
+        Path model = Path.of(a.required("model"));
+        Path corpus = Path.of(a.required("corpus"));
+        Path manifestFile = corpus.resolve("manifest.jsonl");
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new Args.UsageException("no manifest.jsonl in " + corpus + " (write one with 'dvlcap corpus')");
+        }
+        Manifest manifest = Manifest.read(manifestFile);
+        int limit = a.integer("limit", manifest.entries().size(), 1);
+        List<ManifestEntry> entries = manifest.entries().subList(0, Math.min(limit, manifest.entries().size()));
+        int batch = a.integer("batch-size", 16, 1);
+        int maxNew = a.integer("max-new-tokens", 96, 1);
+        int blockSize = a.integer("block-size", 0, 1);
+        List<Float> thresholds = new ArrayList<>();
+        for (String t : a.string("thresholds", "0.5,0.7,0.85,0.95").split(",")) {
+            try {
+                thresholds.add(Float.parseFloat(t.trim()));
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("--thresholds must be numbers separated by commas, got '" + t + "'");
+            }
+        }
+        Set<String> configs = Set.of(a.string("configs", "ar,static,dynamic").split(","));
+        for (String c : configs) {
+            if (!Set.of("ar", "static", "dynamic").contains(c)) {
+                throw new Args.UsageException("--configs must list ar, static or dynamic, got '" + c + "'");
+            }
+        }
+        String backend = a.string("backend", "auto");
+        boolean diffusion = ModelConfigReader.read(model.resolve(ModelDirectory.CONFIG)).decoding().isDiffusion();
+
+        DecodingSettings base = DecodingSettings.defaults().withMaxNewTokens(maxNew).withBlock(blockSize, 0);
+        List<Map.Entry<String, DecodingSettings>> runs = new ArrayList<>();
+        if (configs.contains("ar")) {
+            runs.add(Map.entry("ar", base.withDecoder(DecoderKind.AR)));
+        }
+        if (diffusion && configs.contains("static")) {
+            runs.add(Map.entry("block static", base.withRemasking(RemaskingKind.STATIC, 0)));
+        }
+        if (diffusion && configs.contains("dynamic")) {
+            for (float t : thresholds) {
+                runs.add(Map.entry(String.format(Locale.ROOT, "block dynamic %.2f", t),
+                        base.withRemasking(RemaskingKind.DYNAMIC, t)));
+            }
+        }
+        if (!a.flag("json")) {
+            out.printf(Locale.ROOT, "# dvlcap eval: %s on %s (%d captions)%n", model, corpus, entries.size());
+            out.println("config                 BLEU-4  CIDEr-D  ROUGE-L  objF1   tok/s   tok/fwd  fwd/img  img/s");
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (Map.Entry<String, DecodingSettings> r : runs) {
+            EvalRun run = evaluate(r.getKey(), model, manifest, entries,
+                    new EngineOptions(r.getValue(), batch, backend), err);
+            if (a.flag("json")) {
+                out.println(json.writeValueAsString(run));
+            } else {
+                CaptionScores s = run.scores();
+                out.printf(Locale.ROOT, "%-22s %6.4f  %7.4f  %7.4f  %6.4f  %6.1f  %7.3f  %7.2f  %5.2f%n", run.name(),
+                        s.bleu4(), s.ciderD(), s.rougeL(), run.objectF1(), run.tokensPerSecond(),
+                        run.tokensPerForward(), run.forwardsPerImage(), run.imagesPerSecond());
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Captions {@code entries} with one configuration and scores them. */
+    public static EvalRun evaluate(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
+                                   EngineOptions options, PrintStream progress) throws IOException {
+        ImageDecoder decoder = new ImageDecoder();
+        try (CaptionEngine engine = CaptionEngine.load(model, options)) {
+            Map<Path, float[]> pixels = new LinkedHashMap<>();
+            List<CaptionRequest> requests = new ArrayList<>();
+            for (ManifestEntry e : entries) {
+                Path file = manifest.image(e);
+                float[] px = pixels.get(file);
+                if (px == null) {
+                    px = engine.preprocessor().preprocess(decoder.decode(Files.readAllBytes(file), file.toString()));
+                    pixels.put(file, px);
+                }
+                requests.add(new CaptionRequest(e.id(), px, e.prompt()));
+            }
+            long t0 = System.nanoTime();
+            List<CaptionResult> results = engine.captionAll(requests);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<String> hyps = new ArrayList<>();
+            List<List<String>> refs = new ArrayList<>();
+            double f1 = 0;
+            long tokens = 0, forwards = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                ManifestEntry e = entries.get(i);
+                CaptionResult r = results.get(i);
+                hyps.add(r.caption());
+                refs.add(e.references());
+                f1 += ObjectF1.objects(CaptionParser.parse(r.caption()).objects(), SceneJson.fromJson(e.sceneJson()),
+                        CaptionStyle.fromWord(e.style())).f1();
+                tokens += r.counters().generatedTokens();
+                forwards += r.counters().forwardPasses();
+            }
+            CaptionScores scores = CaptionMetrics.score(hyps, refs);
+            DecodingSettings s = options.settings();
+            progress.printf(Locale.ROOT, "eval %s: %d captions in %.1f s%n", name, entries.size(), seconds);
+            return new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(), engine.steps(),
+                    s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), entries.size(), scores,
+                    f1 / entries.size(), tokens / seconds, (double) tokens / forwards,
+                    (double) forwards / entries.size(), entries.size() / seconds, seconds);
+        }
+    }
+}
