@@ -90,7 +90,8 @@ public final class CaptionJob {
 
         LongAccumulator done = spark.sparkContext().longAccumulator("dvlcap.images");
         LongAccumulator failed = spark.sparkContext().longAccumulator("dvlcap.errors");
-        String factory = spark.conf().get(FACTORY_CONF, EngineSpec.ENGINE_FACTORY);
+        String factory = options.sparkConf().getOrDefault(FACTORY_CONF,
+                spark.conf().get(FACTORY_CONF, EngineSpec.ENGINE_FACTORY));
         PartitionCaptioner captioner = new PartitionCaptioner(EngineSpec.of(options, factory), new HadoopConf(hadoop),
                 RunInfo.of(runId, options), options.batchSize(), done, failed);
         Dataset<Row> captions = inputs.mapPartitions(captioner, Encoders.row(CaptionRows.SCHEMA));
