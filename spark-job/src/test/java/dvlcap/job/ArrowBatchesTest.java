@@ -1,0 +1,68 @@
+package dvlcap.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dvlcap.schemas.ImageBatchSchema;
+import dvlcap.schemas.ResultBatchSchema;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class ArrowBatchesTest {
+
+    @Test
+    void imageBatchRoundTripsPixelsAndErrorsAndFreesEverything() {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            float[] big = new float[3 * 64 * 64];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = i * 0.5f;
+            }
+            List<PreparedImage> in = List.of(PreparedImage.ok("a", big), PreparedImage.failed("b", "truncated"),
+                    PreparedImage.ok("c", new float[] {1, 2, 3}));
+            try (VectorSchemaRoot root = ImageBatches.write(in, allocator)) {
+                assertEquals(ImageBatchSchema.SCHEMA.getFields(), root.getSchema().getFields());
+                List<PreparedImage> out = ImageBatches.read(root);
+                assertEquals(3, out.size());
+                assertArrayEquals(big, out.get(0).pixels());
+                assertNull(out.get(1).pixels());
+                assertEquals("truncated", out.get(1).error());
+                assertArrayEquals(new float[] {1, 2, 3}, out.get(2).pixels());
+            }
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+
+    @Test
+    void resultBatchBecomesCaptionRowsInOrder() {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            List<CaptionOutcome> outcomes = List.of(
+                    new CaptionOutcome("a", "a red square", null, 6, 2, 3, 1, 2, 3, 10),
+                    CaptionOutcome.failed("b", "not an image"));
+            RunInfo run = new RunInfo("r1", "block", 8, 8, "dynamic", 0.85f);
+            try (VectorSchemaRoot root = ResultBatches.write(outcomes, allocator)) {
+                assertEquals(ResultBatchSchema.SCHEMA.getFields(), root.getSchema().getFields());
+                List<Row> rows = CaptionRows.of(root, List.of("a", "b"), List.of("s/a", "s/b"), "m", run);
+                Row a = rows.get(0);
+                assertEquals("a", a.getString(0));
+                assertEquals("s/a", a.getString(1));
+                assertEquals("a red square", a.getString(2));
+                assertEquals("ok", a.getString(3));
+                assertEquals(2.0, a.getDouble(CaptionRows.SCHEMA.fieldIndex("tokens_per_forward")));
+                Row b = rows.get(1);
+                assertEquals("error", b.getString(3));
+                assertEquals("not an image", b.getString(4));
+                assertEquals("r1", b.getString(CaptionRows.SCHEMA.fieldIndex("run_id")));
+                assertEquals(CaptionRows.SCHEMA.fields().length, b.length());
+                assertThrows(IllegalStateException.class,
+                        () -> CaptionRows.of(root, List.of("b", "a"), List.of("x", "y"), "m", run), "reordered");
+            }
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+}

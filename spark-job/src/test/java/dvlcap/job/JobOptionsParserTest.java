@@ -1,0 +1,107 @@
+package dvlcap.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.decode.DecoderKind;
+import dvlcap.decode.RemaskingKind;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsParserTest {
+
+    static final String[] REQUIRED = {"--input", "in", "--output", "out", "--model", "m"};
+
+    static JobOptions parse(String... extra) throws UsageException {
+        String[] args = new String[REQUIRED.length + extra.length];
+        System.arraycopy(REQUIRED, 0, args, 0, REQUIRED.length);
+        System.arraycopy(extra, 0, args, REQUIRED.length, extra.length);
+        return JobOptionsParser.parse(args);
+    }
+
+    static String error(String... extra) {
+        return assertThrows(UsageException.class, () -> parse(extra)).getMessage();
+    }
+
+    @Test
+    void defaultsMatchTheCaptionCommand() throws UsageException {
+        JobOptions o = parse();
+        assertEquals(DecoderKind.BLOCK, o.decoder());
+        assertEquals(RemaskingKind.DYNAMIC, o.remasking());
+        assertEquals(0.85f, o.threshold());
+        assertEquals(128, o.maxNewTokens());
+        assertEquals(16, o.batchSize());
+        assertEquals("local[*]", o.master());
+        assertEquals("auto", o.backend());
+        assertEquals("image", o.imageColumn());
+        assertEquals(JobOptions.InputFormat.AUTO, o.inputFormat());
+        assertFalse(o.resume());
+        assertNull(o.prompt());
+        assertEquals(0, o.limit());
+    }
+
+    @Test
+    void everyOptionIsParsedInBothSpellings() throws UsageException {
+        JobOptions o = parse("--decoder", "ar", "--block-size=8", "--steps", "4", "--remasking", "STATIC",
+                "--threshold", "0.9", "--max-new-tokens", "64", "--batch-size", "32", "--prompt", "Describe.",
+                "--seed", "-3", "--references", "r.jsonl", "--partitions", "12", "--resume", "--limit", "100",
+                "--master", "local[2]", "--backend", "cuda", "--conf", "spark.a=b=c", "--image-column", "jpg",
+                "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9");
+        assertEquals(DecoderKind.AR, o.decoder());
+        assertEquals(8, o.blockSize());
+        assertEquals(4, o.steps());
+        assertEquals(RemaskingKind.STATIC, o.remasking());
+        assertEquals(0.9f, o.threshold());
+        assertEquals(64, o.maxNewTokens());
+        assertEquals(32, o.batchSize());
+        assertEquals("Describe.", o.prompt());
+        assertEquals(-3, o.seed());
+        assertEquals("r.jsonl", o.references());
+        assertEquals(12, o.partitions());
+        assertTrue(o.resume());
+        assertEquals(100, o.limit());
+        assertEquals("local[2]", o.master());
+        assertEquals("cuda", o.backend());
+        assertEquals(Map.of("spark.a", "b=c"), o.sparkConf());
+        assertEquals("jpg", o.imageColumn());
+        assertEquals(JobOptions.InputFormat.PARQUET, o.inputFormat());
+        assertEquals(0.7f, o.decodingSettings().temperature());
+    }
+
+    @Test
+    void badValuesSayWhatIsAllowed() {
+        assertTrue(error("--decoder", "diffusion").contains("--decoder must be one of block, ar"));
+        assertTrue(error("--remasking", "random").contains("static, dynamic"));
+        assertTrue(error("--backend", "tpu").contains("auto, cpu, cuda"));
+        assertTrue(error("--block-size", "0").contains("--block-size must be >= 1"));
+        assertTrue(error("--batch-size", "many").contains("--batch-size must be a whole number"));
+        assertTrue(error("--threshold", "high").contains("--threshold must be a number"));
+        assertTrue(error("--top-p", "1.5").contains("(0, 1]"));
+        assertTrue(error("--limit", "-1").contains(">= 1"));
+        assertTrue(error("--input-format", "csv").contains("auto, images, parquet"));
+        assertTrue(error("--conf", "novalue").contains("KEY=VALUE"));
+        assertTrue(error("--frobnicate").contains("unknown option --frobnicate"));
+        assertTrue(error("--steps").contains("--steps needs a value"));
+        assertTrue(error("--resume=yes").contains("takes no value"));
+        assertTrue(error("--limit", "1", "--limit", "2").contains("given twice"));
+    }
+
+    @Test
+    void missingRequiredOptionIsNamed() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> JobOptionsParser.parse("--input", "in", "--model", "m"));
+        assertTrue(e.getMessage().startsWith("--output is required"), e.getMessage());
+    }
+
+    @Test
+    void helpDocumentsEveryOption() {
+        String help = JobOptionsParser.help();
+        for (JobOptionsParser.Option o : JobOptionsParser.OPTIONS) {
+            assertTrue(help.contains(o.name()), o.name());
+        }
+        assertTrue(JobOptionsParser.wantsHelp(new String[] {"--input", "x", "-h"}));
+    }
+}
