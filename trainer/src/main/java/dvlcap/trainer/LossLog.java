@@ -24,12 +24,16 @@ public final class LossLog {
         return List.copyOf(rows);
     }
 
+    /** Empty for NaN (no value at that step). */
+    private static String num(double v, String format) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
+    }
+
     public void writeCsv(Path file) {
         StringBuilder b = new StringBuilder("step,lr,train_loss,grad_norm,eval_loss,seconds,tokens_per_s\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "%d,%.6g,%.6f,%.4f,%s,%.3f,%.1f%n", r.step, r.lr, r.trainLoss, r.gradNorm,
-                    Double.isNaN(r.evalLoss) ? "" : String.format(Locale.ROOT, "%.6f", r.evalLoss), r.seconds,
-                    r.tokensPerSecond));
+            b.append(String.format(Locale.ROOT, "%d,%.6g,%s,%s,%s,%.3f,%.1f%n", r.step, r.lr, num(r.trainLoss, "%.6f"),
+                    num(r.gradNorm, "%.4f"), num(r.evalLoss, "%.6f"), r.seconds, r.tokensPerSecond));
         }
         try {
             Files.writeString(file, b);

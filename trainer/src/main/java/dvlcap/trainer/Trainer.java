@@ -55,6 +55,12 @@ public final class Trainer {
         long lastPrint = 0;
         long rowsSoFar = 0;
         try (BatchGradient bg = new BatchGradient(model, s.threads())) {
+            if (!evalSamples.isEmpty()) {
+                double initial = evaluate(bg, params, evalSamples);
+                log.add(new LossLog.Row(0, 0, Double.NaN, Double.NaN, initial, 0, 0));
+                progress.printf(Locale.ROOT, "%s step 0  eval %.4f (before training)%n", objective.name(), initial);
+            }
+            start = System.nanoTime();
             for (int step = 1; step <= s.steps(); step++) {
                 long t0 = System.nanoTime();
                 List<CaptionSample> batch = new ArrayList<>();
