@@ -1,0 +1,329 @@
+package dvlcap.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.backend.Backend;
+import dvlcap.backend.ScalarBackend;
+import dvlcap.backend.Tensor;
+import dvlcap.backend.Weight;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every {@link CudaBackend} operation against {@link ScalarBackend} on random inputs (skipped with
+ * the reason where no GPU is present).
+ *
+ * <p>Tolerances. matmul: the GPU holds weights in bf16, so against the reference on the same
+ * bf16-rounded weights {@code |gpu - ref| <= 1e-4 * sum_i |x_i w_i|} (activations keep ~16
+ * significant bits through the hi/lo split; the rest is summation order), and against the original
+ * float weights {@code <= 2^-8 * sum_i |x_i w_i|} (bf16 rounding is at most 2^-8 relative per
+ * weight). Embedding rows are the bf16-rounded table, exactly. Norms, RoPE, SwiGLU, GELU and
+ * confidences 1e-5 relative (+1e-6 absolute), attention 1e-5 absolute on outputs that are convex
+ * combinations of N(0,1) values, add and argmax ids exact.
+ */
+class CudaBackendDifferentialTest {
+    private static final int[] MASKS = {1, 4, 8, Integer.MAX_VALUE};
+
+    private final Backend ref = new ScalarBackend();
+    private final Random rand = new Random(42);
+    private CudaBackend gpu;
+
+    @BeforeEach
+    void open() {
+        gpu = CudaTestSupport.backendOrSkip();
+    }
+
+    @AfterEach
+    void close() {
+        if (gpu != null) {
+            gpu.close();
+        }
+    }
+
+    private float[] gaussian(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rand.nextGaussian();
+        }
+        return a;
+    }
+
+    static float[] read(Backend b, Tensor t) {
+        float[] a = new float[t.size()];
+        b.read(t, 0, a, 0, a.length);
+        return a;
+    }
+
+    static float[] bf16Rounded(float[] w) {
+        float[] r = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            r[i] = Bf16.toFloat(Bf16.fromFloat(w[i]));
+        }
+        return r;
+    }
+
+    static float[] matmul(Backend b, float[] x, float[] w, float[] bias, int rows, int n, int m) {
+        try (Tensor out = b.allocate(rows * m); Tensor in = b.upload(x); Weight wt = b.weight(w, m, n);
+             Tensor bt = bias == null ? null : b.upload(bias)) {
+            b.matmul(out, in, wt, bt, rows);
+            return read(b, out);
+        }
+    }
+
+    @Test
+    void matmulMatchesScalarOnBf16WeightsForMmaAndSimpleShapes() {
+        // K % 8 == 0 takes the tensor-core kernel, other K the simple one; M and rows off the tiles
+        int[][] shapes = {{1, 64, 64}, {1, 896, 128}, {3, 16, 5}, {31, 32, 65}, {33, 40, 63}, {64, 128, 200},
+            {200, 64, 130}, {7, 8, 1}, {5, 7, 9}, {17, 33, 70}, {2, 1, 3}, {40, 100, 31}, {9, 300, 1000}};
+        for (int[] s : shapes) {
+            checkMatmul(s[0], s[1], s[2], s[0] % 2 == 1);
+        }
+    }
+
+    private void checkMatmul(int rows, int n, int m, boolean withBias) {
+        float[] x = gaussian(rows * n), w = gaussian(m * n), bias = withBias ? gaussian(m) : null;
+        float[] wr = bf16Rounded(w);
+        float[] got = matmul(gpu, x, w, bias, rows, n, m);
+        float[] wantRounded = matmul(ref, x, wr, bias, rows, n, m);
+        float[] wantExact = matmul(ref, x, w, bias, rows, n, m);
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < m; o++) {
+                double scale = 0;
+                for (int i = 0; i < n; i++) {
+                    scale += Math.abs((double) x[r * n + i] * w[o * n + i]);
+                }
+                int at = r * m + o;
+                String where = "rows=" + rows + " n=" + n + " m=" + m + " (" + (gpu.usesMmaGemm(n) ? "mma" : "simple")
+                        + ") at r=" + r + " o=" + o;
+                assertEquals(wantRounded[at], got[at], 1e-4 * scale + 1e-6, where + " vs bf16 weights");
+                assertEquals(wantExact[at], got[at], 0x1p-8 * scale + 1e-6, where + " vs float weights");
+            }
+        }
+    }
+
+    @Test
+    void matmulOnSmallIntegersIsExact() {
+        // integers up to 4 are exact in bf16 and every partial sum is exact in float
+        for (int[] s : new int[][] {{1, 64, 70}, {5, 48, 9}, {33, 13, 17}, {64, 256, 64}}) {
+            int rows = s[0], n = s[1], m = s[2];
+            float[] x = smallInts(rows * n), w = smallInts(m * n), bias = smallInts(m);
+            assertArrayEquals(matmul(ref, x, w, bias, rows, n, m), matmul(gpu, x, w, bias, rows, n, m), 0f,
+                    "rows=" + rows + " n=" + n + " m=" + m);
+        }
+    }
+
+    private float[] smallInts(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rand.nextInt(9) - 4;
+        }
+        return a;
+    }
+
+    @Test
+    void embedGathersTheBf16TableExactly() {
+        int vocab = 50, dim = 96;
+        float[] table = gaussian(vocab * dim);
+        int[] ids = {3, 0, 49, 3, 17};
+        float[] want, got;
+        try (Tensor out = ref.allocate(7 * dim)) {
+            ref.embed(out, 2, ref.weight(bf16Rounded(table), vocab, dim), ids, ids.length);
+            want = read(ref, out);
+        }
+        try (Tensor out = gpu.allocate(7 * dim); Weight t = gpu.weight(table, vocab, dim)) {
+            gpu.embed(out, 2, t, ids, ids.length);
+            got = read(gpu, out);
+            assertThrows(IllegalArgumentException.class, () -> gpu.embed(out, 0, t, new int[] {50}, 1));
+        }
+        assertArrayEquals(want, got, 0f);
+    }
+
+    @Test
+    void rmsNormAndLayerNormMatchScalar() {
+        for (int dim : new int[] {1, 7, 64, 100, 896, 1152, 2048}) {
+            int rows = 1 + dim % 5;
+            float[] x = gaussian(rows * dim), w = gaussian(dim), b = gaussian(dim);
+            float[][] rms = new float[2][], ln = new float[2][];
+            Backend[] bs = {ref, gpu};
+            for (int i = 0; i < 2; i++) {
+                Backend be = bs[i];
+                try (Tensor in = be.upload(x); Tensor wt = be.upload(w); Tensor bt = be.upload(b);
+                     Tensor o1 = be.allocate(rows * dim); Tensor o2 = be.allocate(rows * dim)) {
+                    be.rmsNorm(o1, in, wt, rows, dim, 1e-6f);
+                    be.layerNorm(o2, in, wt, bt, rows, dim, 1e-6f);
+                    rms[i] = read(be, o1);
+                    ln[i] = read(be, o2);
+                }
+            }
+            assertRelative(rms[0], rms[1], 1e-5, "rmsNorm dim=" + dim);
+            assertRelative(ln[0], ln[1], 1e-5, "layerNorm dim=" + dim);
+        }
+    }
+
+    @Test
+    void ropeMatchesScalar() {
+        int rows = 5, heads = 3;
+        for (int headDim : new int[] {2, 16, 64, 128}) {
+            float[] x = gaussian(rows * heads * headDim);
+            int[] pos = {0, 1, 7, 300, 32000};
+            float[][] r = new float[2][];
+            Backend[] bs = {ref, gpu};
+            for (int i = 0; i < 2; i++) {
+                try (Tensor t = bs[i].upload(x)) {
+                    bs[i].rope(t, pos, rows, heads, headDim, 1e6f);
+                    r[i] = read(bs[i], t);
+                }
+            }
+            assertRelative(r[0], r[1], 1e-5, "rope headDim=" + headDim);
+        }
+    }
+
+    @Test
+    void elementwiseOpsMatchScalar() {
+        for (int n : new int[] {1, 255, 256, 257, 4864 * 3}) {
+            float[] g = gaussian(n), u = gaussian(n), a = gaussian(n);
+            for (int i = 0; i < n; i += 7) {
+                g[i] *= 20; // into the tails of the sigmoid and of GELU
+            }
+            float[][] sw = new float[2][], ge = new float[2][], gt = new float[2][], ad = new float[2][];
+            Backend[] bs = {ref, gpu};
+            for (int i = 0; i < 2; i++) {
+                Backend be = bs[i];
+                try (Tensor gg = be.upload(g); Tensor uu = be.upload(u); Tensor o = be.allocate(n);
+                     Tensor e1 = be.upload(g); Tensor e2 = be.upload(g); Tensor acc = be.upload(a)) {
+                    be.swiglu(o, gg, uu, n);
+                    be.gelu(e1, n, false);
+                    be.gelu(e2, n, true);
+                    be.add(acc, uu, n);
+                    sw[i] = read(be, o);
+                    ge[i] = read(be, e1);
+                    gt[i] = read(be, e2);
+                    ad[i] = read(be, acc);
+                }
+            }
+            assertRelative(sw[0], sw[1], 1e-5, "swiglu n=" + n);
+            assertRelative(ge[0], ge[1], 1e-5, "gelu erf n=" + n);
+            assertRelative(gt[0], gt[1], 1e-5, "gelu tanh n=" + n);
+            assertArrayEquals(ad[0], ad[1], 0f, "add n=" + n);
+        }
+    }
+
+    @Test
+    void swigluMayWriteOverItsGateInput() {
+        float[] g = gaussian(1000), u = gaussian(1000);
+        float[] want, got;
+        try (Tensor gg = ref.upload(g); Tensor uu = ref.upload(u)) {
+            ref.swiglu(gg, gg, uu, 1000);
+            want = read(ref, gg);
+        }
+        try (Tensor gg = gpu.upload(g); Tensor uu = gpu.upload(u)) {
+            gpu.swiglu(gg, gg, uu, 1000);
+            got = read(gpu, gg);
+        }
+        assertRelative(want, got, 1e-5, "in-place swiglu");
+    }
+
+    @Test
+    void attentionMatchesScalarForGroupingsMasksAndOffsets() {
+        int[][] headShapes = {{4, 4}, {4, 2}, {6, 1}, {14, 2}};
+        int cases = 0;
+        for (int[] hs : headShapes) {
+            for (int headDim : new int[] {8, 20, 64, 128}) {
+                for (int mask : MASKS) {
+                    for (int pos0 : new int[] {0, 5, 13, 70}) {
+                        int nq = 1 + rand.nextInt(9);
+                        int kvLen = pos0 + nq + (mask == Integer.MAX_VALUE ? rand.nextInt(40) : 0);
+                        checkAttention(hs[0], hs[1], headDim, mask, pos0, nq, kvLen, rand.nextInt(3));
+                        cases++;
+                    }
+                }
+            }
+        }
+        checkAttention(14, 2, 64, 8, 500, 16, 516, 0); // many chunks of 32 keys
+        checkAttention(16, 2, 128, 1, 0, 200, 200, 0); // a causal prefill
+        assertTrue(cases >= 200);
+    }
+
+    private void checkAttention(int heads, int kvHeads, int headDim, int mask, int pos0, int nq, int kvLen, int qRow) {
+        int rowsQ = qRow + nq;
+        float[] q = gaussian(rowsQ * heads * headDim);
+        float[] k = gaussian(kvLen * kvHeads * headDim), v = gaussian(kvLen * kvHeads * headDim);
+        float[] want = attention(ref, q, qRow, nq, k, v, kvLen, pos0, mask, heads, kvHeads, headDim);
+        float[] got = attention(gpu, q, qRow, nq, k, v, kvLen, pos0, mask, heads, kvHeads, headDim);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5, "heads=" + heads + "/" + kvHeads + " d=" + headDim + " mask=" + mask
+                    + " pos0=" + pos0 + " nq=" + nq + " kvLen=" + kvLen + " at " + i);
+        }
+    }
+
+    static float[] attention(Backend b, float[] q, int qRow, int nq, float[] k, float[] v, int kvLen, int pos0,
+                             int mask, int heads, int kvHeads, int headDim) {
+        try (Tensor out = b.allocate(q.length); Tensor qt = b.upload(q); Tensor kt = b.upload(k); Tensor vt = b.upload(v)) {
+            b.attention(out, qt, qRow, nq, kt, vt, kvLen, pos0, mask, heads, kvHeads, headDim);
+            return read(b, out);
+        }
+    }
+
+    @Test
+    void argmaxConfidenceMatchesScalar() {
+        for (int vocab : new int[] {1, 17, 5003, 151936}) {
+            int rows = vocab > 10000 ? 3 : 6;
+            float[] l = gaussian(rows * vocab);
+            for (int i = 0; i < l.length; i++) {
+                l[i] *= 4;
+            }
+            if (vocab > 20) {
+                l[9] = l[20] = 50f; // a tie in row 0: the first index wins
+            }
+            int[][] ids = new int[2][rows];
+            float[][] conf = new float[2][rows];
+            try (Tensor t = ref.upload(l)) {
+                ref.argmaxConfidence(t, rows, vocab, ids[0], conf[0]);
+            }
+            try (Tensor t = gpu.upload(l)) {
+                gpu.argmaxConfidence(t, rows, vocab, ids[1], conf[1]);
+            }
+            assertArrayEquals(ids[0], ids[1], "vocab=" + vocab);
+            assertRelative(conf[0], conf[1], 1e-5, "confidence vocab=" + vocab);
+        }
+    }
+
+    @Test
+    void copiesAndOffsetsMatchScalar() {
+        float[] a = gaussian(100);
+        try (Tensor t = gpu.upload(a); Tensor u = gpu.allocate(50)) {
+            gpu.copy(t, 10, u, 5, 40);
+            float[] back = new float[60];
+            gpu.read(u, 0, back, 10, 50);
+            for (int i = 0; i < 40; i++) {
+                assertEquals(a[10 + i], back[15 + i]);
+            }
+            assertEquals(0f, back[10], "allocate zero-fills");
+            assertThrows(IllegalArgumentException.class, () -> gpu.copy(t, 90, u, 0, 11));
+            assertThrows(IllegalArgumentException.class, () -> gpu.read(t, 0, new float[5], 0, 6));
+        }
+    }
+
+    @Test
+    void shapesThatDoNotFitAreRejectedBeforeLaunch() {
+        try (Weight w = gpu.weight(new float[12], 3, 4); Tensor small = gpu.allocate(6); Tensor in = gpu.allocate(7)) {
+            assertThrows(IllegalArgumentException.class, () -> gpu.matmul(small, in, w, null, 2));
+            assertThrows(IllegalArgumentException.class, () -> gpu.matmul(gpu.allocate(6), gpu.allocate(8), w, null, 3));
+            assertThrows(IllegalArgumentException.class, () -> gpu.matmul(small, in, ref.weight(new float[12], 3, 4), null, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> gpu.attention(small, in, 0, 1, in, in, 1, 0, 1, 1, 1, 300));
+        }
+    }
+
+    private static void assertRelative(float[] want, float[] got, double rel, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], rel * Math.abs(want[i]) + 1e-6, what + " at " + i);
+        }
+    }
+}
