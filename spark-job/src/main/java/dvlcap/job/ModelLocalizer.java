@@ -79,17 +79,21 @@ public final class ModelLocalizer {
         if (files.isEmpty()) {
             throw new IOException(remote + " holds no files");
         }
-        Path target = cacheRoot.resolve(key(top.getPath().toString(), files) + "-" + safeName(remote.getName()));
+        // <cache>/<key>/<name>: the directory keeps the model's own name (the engine reports it).
+        String name = safeName(remote.getName());
+        Path keyed = cacheRoot.resolve(key(top.getPath().toString(), files));
+        Path target = keyed.resolve(name);
         if (Files.isDirectory(target)) {
             return target;
         }
         Files.createDirectories(cacheRoot);
         Path tmp = cacheRoot.resolve(".partial-" + UUID.randomUUID());
+        Path tmpModel = tmp.resolve(name);
         try {
             for (LocatedFileStatus f : files) {
                 String relative = f.getPath().toUri().getPath().substring(base.length()).replaceFirst("^/+", "");
-                Path dest = tmp.resolve(relative).normalize();
-                if (!dest.startsWith(tmp)) {
+                Path dest = tmpModel.resolve(relative).normalize();
+                if (!dest.startsWith(tmpModel)) {
                     throw new IOException("refusing to copy " + f.getPath() + " outside the cache");
                 }
                 Files.createDirectories(dest.getParent());
@@ -98,7 +102,7 @@ public final class ModelLocalizer {
                 }
             }
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, keyed, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
                 // Another executor on this host finished first; its copy is complete.
             } catch (AtomicMoveNotSupportedException e) {

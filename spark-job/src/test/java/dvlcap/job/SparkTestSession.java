@@ -19,6 +19,7 @@ final class SparkTestSession {
                     .config("spark.ui.enabled", "false")
                     .config("spark.ui.showConsoleProgress", "false")
                     .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.executor.heartbeatInterval", "500ms")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.driver.host", "127.0.0.1")
                     .config(CaptionJob.FACTORY_CONF, MeanColourCaptionerFactory.class.getName())

@@ -1,0 +1,111 @@
+package dvlcap.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.job.JobCommand;
+import dvlcap.testing.BadImages;
+import dvlcap.testing.TinyCheckpoints;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job end to end against a real S3 server on loopback: images and model read from s3a://,
+ * both tables and the marker written to s3a://, through the {@code dvlcap job} command itself.
+ */
+class S3CaptionJobTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jobReadsImagesAndModelFromS3AndWritesItsTablesThere() throws Exception {
+        Path images = dir.resolve("images");
+        Map<String, BadImages.Expected> expected = BadImages.write(images);
+        Path model = TinyCheckpoints.write(dir.resolve("tiny-bd"), TinyCheckpoints.Spec.tiny(11));
+        Path cache = dir.resolve("model-cache");
+        try (LoopbackS3 s3 = new LoopbackS3()) {
+            s3.createBucket("corpus");
+            s3.createBucket("models");
+            s3.createBucket("results");
+            s3.upload(images, "corpus", "shapes/images");
+            s3.upload(model, "models", "tiny-bd");
+
+            List<String> args = new ArrayList<>(List.of("--input", "s3a://corpus/shapes/images",
+                    "--model", "s3a://models/tiny-bd", "--model-cache", cache.toString(),
+                    "--output", "s3a://results/run1", "--master", "local[2]", "--backend", "cpu",
+                    "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "1",
+                    "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                    "--conf", "spark.driver.bindAddress=127.0.0.1"));
+            args.addAll(s3.sparkConf());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true),
+                    new PrintStream(err, true));
+            String stderr = err.toString(StandardCharsets.UTF_8);
+            assertEquals(0, status, stderr);
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("images captioned"), out.toString());
+
+            // The model was copied once into the local cache, completely, and nothing partial is left.
+            try (Stream<Path> cached = Files.list(cache)) {
+                List<Path> dirs = cached.toList();
+                assertEquals(1, dirs.size(), dirs.toString());
+                assertTrue(Files.exists(dirs.get(0).resolve("tiny-bd/config.json")));
+                assertTrue(Files.exists(dirs.get(0).resolve("tiny-bd/model.safetensors")));
+            }
+            assertNotNull(s3.blobs().getBlob("results", "run1/_SUCCESS"), "marker written to S3");
+
+            SparkSession spark = readerSession(s3);
+            try {
+                List<Row> rows = spark.read().parquet("s3a://results/run1/captions").collectAsList();
+                assertEquals(expected.size(), rows.size());
+                Map<String, Row> byName = new HashMap<>();
+                for (Row r : rows) {
+                    String id = r.getAs("id");
+                    assertTrue(id.startsWith("s3a://corpus/shapes/images/"), id);
+                    assertNull(byName.put(id.substring(id.lastIndexOf('/') + 1), r), "duplicate " + id);
+                }
+                for (Map.Entry<String, BadImages.Expected> e : expected.entrySet()) {
+                    Row r = byName.get(e.getKey());
+                    assertNotNull(r, e.getKey());
+                    assertEquals(e.getValue().valid() ? "ok" : "error", r.getAs("status"),
+                            e.getKey() + ": " + r.getAs("error"));
+                    assertEquals("tiny-bd", r.<String>getAs("model"));
+                }
+                Row metrics = spark.read().parquet("s3a://results/run1/metrics").first();
+                long valid = expected.values().stream().filter(BadImages.Expected::valid).count();
+                assertEquals(valid, metrics.<Long>getAs("images_ok"));
+                assertEquals(expected.size() - valid, metrics.<Long>getAs("images_failed"));
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    private static SparkSession readerSession(LoopbackS3 s3) {
+        SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("dvlcap-s3-check")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1");
+        List<String> conf = s3.sparkConf();
+        for (int i = 1; i < conf.size(); i += 2) {
+            String kv = conf.get(i);
+            int eq = kv.indexOf('=');
+            b = b.config(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return b.getOrCreate();
+    }
+}
