@@ -66,13 +66,27 @@ final class CudaContext implements AutoCloseable {
                 }
             } catch (LinkageError e) {
                 // libJCudaDriver links against libcuda.so.1, which only the NVIDIA driver installs
-                String m = String.valueOf(e.getMessage());
-                int nl = m.indexOf('\n');
                 driverFailure = "JCuda driver binding could not be loaded (no NVIDIA driver, libcuda.so.1?): "
-                        + e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
+                        + linkFailureDetail(e);
             }
         }
         return driverFailure;
+    }
+
+    /**
+     * The informative line of JCuda's long load failure: the dynamic linker's complaint (e.g.
+     * "libcuda.so.1: cannot open shared object file") when there is one, else the first line.
+     */
+    static String linkFailureDetail(LinkageError e) {
+        String m = String.valueOf(e.getMessage());
+        for (String line : m.split("\n")) {
+            if (line.contains("cannot open shared object file")) {
+                int at = line.indexOf("UnsatisfiedLinkError: ");
+                return at < 0 ? line.trim() : line.substring(at + "UnsatisfiedLinkError: ".length()).trim();
+            }
+        }
+        int nl = m.indexOf('\n');
+        return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
     }
 
     static CudaContext open(DeviceSelection selection, byte[] fatbin) throws Unavailable {

@@ -73,4 +73,16 @@ class CudaAvailabilityTest {
         assertTrue(CudaBackend.tryCreate(again::append).isEmpty());
         assertEquals(first, again.toString(), "the driver probe is cached, not degraded to NoClassDefFoundError");
     }
+
+    @Test
+    void linkFailureDetailPicksTheDynamicLinkersComplaint() {
+        UnsatisfiedLinkError e = new UnsatisfiedLinkError("Error while loading native library \"JCudaDriver\"\n"
+                + "Operating system name: Linux\n"
+                + "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver.so: libcuda.so.1: cannot open shared object file: "
+                + "No such file or directory\n\tat somewhere");
+        assertEquals("/tmp/libJCudaDriver.so: libcuda.so.1: cannot open shared object file: No such file or directory",
+                CudaContext.linkFailureDetail(e));
+        assertEquals("UnsatisfiedLinkError: first line", CudaContext.linkFailureDetail(
+                new UnsatisfiedLinkError("first line\nsecond")));
+    }
 }
