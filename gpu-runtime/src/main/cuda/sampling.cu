@@ -53,7 +53,7 @@ DVL_KERNEL void argmax_confidence(const float* __restrict__ logits, int vocab, i
     }
     __syncthreads();
     const float max = sv[0];
-    const int best = si[0];
+    const int best = si[0] == 0x7fffffff ? 0 : si[0]; // all NaN: index 0, like the reference
     __syncthreads();
 
     double sum = 0.0;

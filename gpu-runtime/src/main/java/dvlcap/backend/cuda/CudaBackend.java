@@ -48,15 +48,13 @@ public final class CudaBackend implements Backend {
     private final boolean simpleGemm;
     private DeviceBuffer<CUdeviceptr> ints;
     private DeviceBuffer<CUdeviceptr> results;
-    private Thread boundThread;
     private boolean closed;
     private LeakReport leaks = LeakReport.none();
 
     private CudaBackend(CudaContext cuda, long limitBytes, boolean simpleGemm) {
         this.cuda = cuda;
-        this.allocator = new DeviceAllocator<>(new DriverMemory(), limitBytes);
+        this.allocator = new DeviceAllocator<>(new DriverMemory(cuda), limitBytes);
         this.simpleGemm = simpleGemm;
-        this.boundThread = Thread.currentThread(); // cuCtxCreate made the context current here
     }
 
     /**
@@ -418,28 +416,37 @@ public final class CudaBackend implements Backend {
             cuda.synchronize();
         } catch (RuntimeException e) {
             LOG.warn("CUDA backend: pending work failed at close: {}", e.toString());
-        } finally {
-            closed = true;
+        }
+        closed = true;
+        try {
             releaseStaging();
+        } catch (RuntimeException e) {
+            LOG.warn("CUDA backend: freeing staging buffers at close failed: {}", e.toString());
+        }
+        try {
             leaks = allocator.close();
             if (!leaks.isEmpty()) {
                 LOG.warn("CUDA backend closed with {}", leaks);
             }
-            cuda.close();
+        } catch (RuntimeException e) {
+            LOG.warn("CUDA backend: freeing device memory at close failed: {}", e.toString());
+        } finally {
+            cuda.close(); // destroying the context releases whatever is left on the device
         }
     }
 
     // ---- helpers ------------------------------------------------------------------------
 
+    /**
+     * Makes this backend's context current on the calling thread, every call: another backend's
+     * context may have become current on the same thread since (a fraction of a microsecond, against
+     * several for the launch that follows).
+     */
     private void bind() {
         if (closed) {
             throw new IllegalStateException("CUDA backend used after close");
         }
-        Thread t = Thread.currentThread();
-        if (t != boundThread) {
-            cuda.makeCurrent();
-            boundThread = t;
-        }
+        cuda.makeCurrent();
     }
 
     /** Copies {@code n} ints to a reused device buffer (ids, positions); stream order keeps reuse safe. */

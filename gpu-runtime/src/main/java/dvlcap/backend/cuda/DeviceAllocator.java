@@ -101,12 +101,21 @@ public final class DeviceAllocator<P> {
         long bytes = 0;
         List<String> names = new ArrayList<>();
         int count = live.size();
+        RuntimeException firstFailure = null;
         for (DeviceBuffer<P> b : new ArrayList<>(live)) {
             bytes += b.bytes();
             if (names.size() < LeakReport.LISTED) {
                 names.add(b.toString());
             }
-            release(b);
+            try {
+                release(b);
+            } catch (RuntimeException e) {
+                // keep freeing the rest (a broken context fails every free; destroying it frees all)
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
         }
         return count == 0 ? LeakReport.none() : new LeakReport(count, bytes, List.copyOf(names));
     }

@@ -144,4 +144,32 @@ class DeviceAllocatorTest {
         assertEquals(8, b.bytes());
         assertEquals("x", b.what());
     }
+
+    @Test
+    void closeKeepsFreeingAfterAFailedFreeAndThenThrowsIt() {
+        int[] frees = {0};
+        DeviceAllocator<Long> a = new DeviceAllocator<>(new DeviceMemory<>() {
+            private long next;
+
+            @Override
+            public Long allocate(long bytes) {
+                return next++;
+            }
+
+            @Override
+            public void free(Long block) {
+                frees[0]++;
+                if (block == 0) {
+                    throw new IllegalStateException("context broken");
+                }
+            }
+        });
+        DeviceBuffer<Long> first = a.allocate(1, "first");
+        a.allocate(2, "second");
+        a.allocate(3, "third");
+        assertThrows(IllegalStateException.class, a::close);
+        assertEquals(3, frees[0], "every buffer was offered back");
+        assertEquals(0, a.bytesInUse());
+        assertTrue(first.isClosed());
+    }
 }
