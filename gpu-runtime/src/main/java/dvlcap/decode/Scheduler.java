@@ -1,6 +1,7 @@
 package dvlcap.decode;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.DeviceOutOfMemoryException;
 import dvlcap.backend.Tensor;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Continuous batching (DESIGN.md §4): every {@link #step()} runs one forward over all active
@@ -21,6 +23,7 @@ import java.util.List;
  * call it from one thread.
  */
 public final class Scheduler implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
 
     /** A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}). */
     public record Job(String id, int[] prompt, float[] pixels, Object tag) {
@@ -61,11 +64,12 @@ public final class Scheduler implements AutoCloseable {
     private final VisionTower vision;
     private final Backend backend;
     private final SequenceFactory factory;
-    private final int maxBatch;
     private final long kvBudgetFloats;
     private final Listener listener;
     private final Deque<Job> waiting = new ArrayDeque<>();
     private final List<Active> active = new ArrayList<>();
+    private final BatchShrinkPolicy shrink = new BatchShrinkPolicy();
+    private int batchCap;
     private long kvInUse;
     private Tensor input;
 
@@ -90,7 +94,7 @@ public final class Scheduler implements AutoCloseable {
         this.vision = vision;
         this.backend = backend;
         this.factory = factory;
-        this.maxBatch = maxBatch;
+        this.batchCap = maxBatch;
         this.kvBudgetFloats = kvBudgetFloats;
         this.listener = listener;
     }
@@ -107,16 +111,53 @@ public final class Scheduler implements AutoCloseable {
         return active.size();
     }
 
+    /** The batch size in force: the configured one, or less after running out of device memory. */
+    public int batchCap() {
+        return batchCap;
+    }
+
     public int waitingCount() {
         return waiting.size();
     }
 
-    /** Admits what fits, runs one forward, retires finished sequences. False when there was nothing to do. */
+    /**
+     * Admits what fits, runs one forward, retires finished sequences. False when there was nothing
+     * to do. A forward that runs out of device memory shrinks the batch (the newest sequences go back
+     * to the front of the queue and later restart from scratch, which leaves their captions
+     * unchanged) and the next step retries; only a single sequence that does not fit fails.
+     */
     public boolean step() {
         admit();
         if (active.isEmpty()) {
             return false;
         }
+        try {
+            forward();
+        } catch (DeviceOutOfMemoryException oom) {
+            shrinkAfter(oom);
+        }
+        return true;
+    }
+
+    private void shrinkAfter(DeviceOutOfMemoryException oom) {
+        OptionalInt smaller = shrink.next(active.size());
+        if (smaller.isEmpty()) {
+            LOG.warn("a single sequence does not fit in device memory: failing it ({})", oom.getMessage());
+            failActive(oom);
+            return;
+        }
+        batchCap = smaller.getAsInt();
+        LOG.warn("out of device memory with {} sequences; continuing with at most {} ({})", active.size(), batchCap,
+                oom.getMessage());
+        while (active.size() > batchCap) {
+            Active a = active.remove(active.size() - 1);
+            release(a);
+            waiting.addFirst(a.job);
+        }
+    }
+
+    /** Runs one forward over every active sequence; device memory may run out before any state changes. */
+    private void forward() {
         int h = lm.config().hiddenSize(), vocab = lm.config().vocabSize();
         List<Work> works = new ArrayList<>(active.size());
         List<Segment> segments = new ArrayList<>(active.size());
@@ -129,10 +170,12 @@ public final class Scheduler implements AutoCloseable {
             logitRows += w.logitRows().length;
         }
         if (input == null || input.size() < rows * h) {
+            int size = Math.max(rows * h, input == null ? 0 : input.size() * 3 / 2);
             if (input != null) {
                 input.close();
+                input = null; // if the allocation below runs out of memory, nothing closed is kept
             }
-            input = backend.allocate(Math.max(rows * h, input == null ? 0 : input.size() * 3 / 2));
+            input = backend.allocate(size);
         }
         int[] gather = new int[logitRows];
         int row = 0, g = 0;
@@ -184,7 +227,6 @@ public final class Scheduler implements AutoCloseable {
             listener.finished(new Finished(a.job, a.seq.answer(), a.seq.generated(), a.seq.blocks(), a.forwards,
                     a.visionMs, a.prefillMs, a.decodeMs));
         }
-        return true;
     }
 
     /** Fails every active sequence (after a forward broke) and frees its memory. */
@@ -197,7 +239,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void admit() {
-        while (active.size() < maxBatch && !waiting.isEmpty()) {
+        while (active.size() < batchCap && !waiting.isEmpty()) {
             Job job = waiting.peek();
             int capacity = factory.capacity(job.prompt().length);
             long kv = KvCache.floats(lm.config().numLayers(), capacity, lm.config().kvDim());
@@ -227,6 +269,12 @@ public final class Scheduler implements AutoCloseable {
                 }
                 if (cache != null) {
                     cache.close();
+                }
+                if (e instanceof DeviceOutOfMemoryException && !active.isEmpty()) {
+                    // no room beside the running sequences: wait for them, and do not grow again
+                    waiting.addFirst(job);
+                    batchCap = active.size();
+                    return;
                 }
                 listener.failed(new Failed(job, e));
             }

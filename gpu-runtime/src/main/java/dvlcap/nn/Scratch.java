@@ -20,11 +20,12 @@ final class Scratch implements AutoCloseable {
     Tensor get(int slot, int n) {
         Tensor t = slots[slot];
         if (t == null || t.size() < n) {
+            int size = t == null ? n : Math.max(n, t.size() + t.size() / 2); // grow by half again
             if (t != null) {
                 t.close();
+                slots[slot] = null; // if the allocation below runs out of memory, nothing closed is kept
             }
-            // grow by half again so that a slowly growing batch does not reallocate every step
-            t = backend.allocate(t == null ? n : Math.max(n, t.size() + t.size() / 2));
+            t = backend.allocate(size);
             slots[slot] = t;
         }
         return t;

@@ -1,5 +1,6 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.DeviceOutOfMemoryException;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;

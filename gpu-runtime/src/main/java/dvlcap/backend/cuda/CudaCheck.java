@@ -1,5 +1,6 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.DeviceOutOfMemoryException;
 import jcuda.driver.CUresult;
 
 /** Turns CUresult codes into exceptions: out-of-memory into the recoverable typed one. */

@@ -1,5 +1,6 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.DeviceOutOfMemoryException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

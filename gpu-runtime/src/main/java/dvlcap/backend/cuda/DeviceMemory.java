@@ -1,5 +1,7 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.DeviceOutOfMemoryException;
+
 /**
  * Raw device memory, below the accounting of {@link DeviceAllocator}: the CUDA driver in
  * production ({@link DriverMemory}), a fake in tests. {@code P} is the handle of one block.

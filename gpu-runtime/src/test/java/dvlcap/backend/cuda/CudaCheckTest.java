@@ -1,5 +1,6 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.DeviceOutOfMemoryException;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,4 +1,4 @@
-package dvlcap.backend.cuda;
+package dvlcap.decode;
 
 import java.util.OptionalInt;
 

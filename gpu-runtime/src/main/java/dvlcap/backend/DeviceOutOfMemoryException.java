@@ -1,9 +1,9 @@
-package dvlcap.backend.cuda;
+package dvlcap.backend;
 
 /**
  * A device allocation failed for lack of memory (CUDA_ERROR_OUT_OF_MEMORY, or the allocator's own
  * limit). Recoverable: the caller can free memory or shrink its batch and retry (see
- * {@link BatchShrinkPolicy}); nothing allocated before the failure is lost.
+ * {@code dvlcap.decode.BatchShrinkPolicy}); nothing allocated before the failure is lost.
  */
 public final class DeviceOutOfMemoryException extends RuntimeException {
     private final long requestedBytes;

@@ -1,4 +1,4 @@
-package dvlcap.backend.cuda;
+package dvlcap.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
