@@ -43,6 +43,10 @@ public final class EngineCli {
         } catch (ModelFileException e) {
             err.println("dvlcap " + args[0] + ": bad model file: " + e.getMessage());
             return 1;
+        } catch (IllegalStateException e) {
+            // e.g. --backend cuda where no device or kernels are available: the reason is the message
+            err.println("dvlcap " + args[0] + ": " + e.getMessage());
+            return 1;
         }
     }
 }

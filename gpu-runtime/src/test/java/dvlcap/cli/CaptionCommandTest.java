@@ -112,6 +112,14 @@ class CaptionCommandTest {
         assertTrue(r.err().contains("nowhere"), r.err());
     }
 
+    @Test
+    void anUnavailableCudaBackendIsAMessageNotAStackTrace() {
+        Run r = run("caption", "--model", model.toString(), "--backend", "cuda", "x.png");
+        assertEquals(1, r.status());
+        assertTrue(r.err().startsWith("dvlcap caption: "), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+
     private static String validImage() {
         return images.entrySet().stream().filter(e -> e.getValue().valid() && e.getKey().endsWith(".png"))
                 .findFirst().orElseThrow().getKey();
