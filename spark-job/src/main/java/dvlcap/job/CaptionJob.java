@@ -67,6 +67,7 @@ public final class CaptionJob {
             throw new IllegalArgumentException("output " + options.output() + " already holds captions; add --resume "
                     + "to caption only the images not in it yet, or choose another --output");
         }
+        checkModel(hadoop);
         ReferenceCaptions references = options.references() == null ? null
                 : ReferenceCaptions.load(options.references(), hadoop);
 
@@ -114,6 +115,15 @@ public final class CaptionJob {
                 .parquet(metricsPath);
         writeMarker(fs, out, metrics);
         return metrics;
+    }
+
+    /** Fails fast on the driver for a model the executors could not load (instead of failing every task). */
+    private void checkModel(Configuration hadoop) throws IOException {
+        Path config = new Path(options.model(), "config.json");
+        if (!config.getFileSystem(hadoop).exists(config)) {
+            throw new IllegalArgumentException("--model " + options.model() + " is not a model directory (no "
+                    + "config.json in it)");
+        }
     }
 
     /** 0 = keep the input's own partitioning. */

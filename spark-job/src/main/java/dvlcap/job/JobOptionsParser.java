@@ -20,8 +20,8 @@ public final class JobOptionsParser {
     }
 
     static final List<Option> OPTIONS = List.of(
-            new Option("--input", "PATH", "image files (directory or glob, read with Spark binaryFile) or a Parquet "
-                    + "table with a binary image column; local, hdfs:// or s3a:// (required)"),
+            new Option("--input", "PATH", "image files (a directory, searched recursively for image extensions, or "
+                    + "a glob) or a Parquet table with a binary image column; local, hdfs:// or s3a:// (required)"),
             new Option("--input-format", "auto|images|parquet", "how to read --input (default auto: parquet when the "
                     + "path ends in .parquet or the directory holds .parquet files)"),
             new Option("--image-column", "NAME", "binary image column of a Parquet input (default image; "
@@ -68,7 +68,11 @@ public final class JobOptionsParser {
         sb.append("Captions an image corpus with a Spark job and writes Parquet tables.\n\nOptions:\n");
         for (Option o : OPTIONS) {
             String head = "  " + o.name() + (o.value() == null ? "" : " " + o.value());
-            sb.append(String.format(Locale.ROOT, "%-34s %s%n", head, o.help()));
+            if (head.length() > 33) {
+                sb.append(head).append('\n').append(" ".repeat(35)).append(o.help()).append('\n');
+            } else {
+                sb.append(String.format(Locale.ROOT, "%-34s %s%n", head, o.help()));
+            }
         }
         return sb.toString();
     }

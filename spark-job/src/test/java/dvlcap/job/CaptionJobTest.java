@@ -188,6 +188,18 @@ class CaptionJobTest {
     }
 
     @Test
+    void missingInputOrModelIsAUsageErrorNamingIt() throws Exception {
+        Run noInput = run("--input", dir.resolve("nowhere").toString(), "--output", dir.resolve("o1").toString(),
+                "--model", model.toString());
+        assertEquals(2, noInput.status());
+        assertTrue(noInput.err().contains("nowhere does not exist"), noInput.err());
+        Run noModel = run("--input", images.toString(), "--output", dir.resolve("o2").toString(), "--model",
+                dir.toString());
+        assertEquals(2, noModel.status());
+        assertTrue(noModel.err().contains("no config.json"), noModel.err());
+    }
+
+    @Test
     void arrowMemoryIsAllReleasedAfterTheJob() throws Exception {
         runOk(args(dir.resolve("out"), "--partitions", "2"));
         assertEquals(0, ArrowMemory.root().getAllocatedMemory());
