@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job end to end against a real S3 server on loopback: images and model read from s3a://,
- * both tables and the marker written to s3a://, through the {@code dvlcap job} command itself.
+ * both tables and the marker written to s3a://, and a resumed run appending the rest, through the
+ * {@code dvlcap job} command itself.
  */
 class S3CaptionJobTest {
 
@@ -33,7 +34,7 @@ class S3CaptionJobTest {
     Path dir;
 
     @Test
-    void jobReadsImagesAndModelFromS3AndWritesItsTablesThere() throws Exception {
+    void jobReadsImagesAndModelFromS3AndWritesAndResumesItsTablesThere() throws Exception {
         Path images = dir.resolve("images");
         Map<String, BadImages.Expected> expected = BadImages.write(images);
         Path model = TinyCheckpoints.write(dir.resolve("tiny-bd"), TinyCheckpoints.Spec.tiny(11));
@@ -45,20 +46,9 @@ class S3CaptionJobTest {
             s3.upload(images, "corpus", "shapes/images");
             s3.upload(model, "models", "tiny-bd");
 
-            List<String> args = new ArrayList<>(List.of("--input", "s3a://corpus/shapes/images",
-                    "--model", "s3a://models/tiny-bd", "--model-cache", cache.toString(),
-                    "--output", "s3a://results/run1", "--master", "local[2]", "--backend", "cpu",
-                    "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "1",
-                    "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                    "--conf", "spark.driver.bindAddress=127.0.0.1"));
-            args.addAll(s3.sparkConf());
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true),
-                    new PrintStream(err, true));
-            String stderr = err.toString(StandardCharsets.UTF_8);
-            assertEquals(0, status, stderr);
-            assertTrue(out.toString(StandardCharsets.UTF_8).contains("images captioned"), out.toString());
+            // A first run captions 10 images, a resumed run the other 6: both read and append on S3.
+            runJob(s3, cache, "--limit", "10");
+            runJob(s3, cache, "--resume");
 
             // The model was copied once into the local cache, completely, and nothing partial is left.
             try (Stream<Path> cached = Files.list(cache)) {
@@ -86,14 +76,37 @@ class S3CaptionJobTest {
                             e.getKey() + ": " + r.getAs("error"));
                     assertEquals("tiny-bd", r.<String>getAs("model"));
                 }
-                Row metrics = spark.read().parquet("s3a://results/run1/metrics").first();
+                List<Row> metrics = spark.read().parquet("s3a://results/run1/metrics").collectAsList();
+                assertEquals(2, metrics.size(), "one metrics row per run");
                 long valid = expected.values().stream().filter(BadImages.Expected::valid).count();
-                assertEquals(valid, metrics.<Long>getAs("images_ok"));
-                assertEquals(expected.size() - valid, metrics.<Long>getAs("images_failed"));
+                assertEquals(valid, metrics.stream().mapToLong(m -> m.<Long>getAs("images_ok")).sum());
+                assertEquals(expected.size() - valid, metrics.stream().mapToLong(m -> m.<Long>getAs("images_failed"))
+                        .sum());
+                assertEquals(10 + 6, metrics.stream().mapToLong(m -> m.<Long>getAs("images_ok")
+                        + m.<Long>getAs("images_failed")).sum());
             } finally {
                 spark.stop();
             }
         }
+    }
+
+    /** Runs {@code dvlcap job} as the command line would, in a session of its own; returns its stdout. */
+    private static String runJob(LoopbackS3 s3, Path cache, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--input", "s3a://corpus/shapes/images",
+                "--model", "s3a://models/tiny-bd", "--model-cache", cache.toString(),
+                "--output", "s3a://results/run1", "--master", "local[2]", "--backend", "cpu",
+                "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "1",
+                "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.driver.bindAddress=127.0.0.1"));
+        args.addAll(List.of(extra));
+        args.addAll(s3.sparkConf());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertTrue(stdout.contains("images captioned"), stdout);
+        return stdout;
     }
 
     private static SparkSession readerSession(LoopbackS3 s3) {
