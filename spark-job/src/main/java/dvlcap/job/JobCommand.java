@@ -34,7 +34,13 @@ public final class JobCommand {
             err.println("dvlcap job: " + e.getMessage());
             return 2;
         }
-        SparkSession spark = session(options);
+        SparkSession spark;
+        try {
+            spark = session(options);
+        } catch (Exception e) { // Spark throws SparkException undeclared
+            err.println("dvlcap job: cannot start Spark (--master " + options.master() + "): " + e.getMessage());
+            return 2;
+        }
         try {
             return run(spark, options, out, err);
         } finally {
