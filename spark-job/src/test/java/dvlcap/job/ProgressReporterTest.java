@@ -22,11 +22,11 @@ class ProgressReporterTest {
             CompletableFuture<Long> job = CompletableFuture.supplyAsync(() -> jsc.parallelize(List.of(1, 2, 3, 4), 1)
                     .map(i -> {
                         done.add(1);
-                        Thread.sleep(i == 4 ? 4000 : 10); // the last image takes long: 3 done meanwhile
+                        Thread.sleep(i == 4 ? 5000 : 10); // the last image takes long: 3 done meanwhile
                         return i;
                     }).count());
             long seen = 0;
-            for (int i = 0; i < 60 && seen == 0 && !job.isDone(); i++) {
+            for (int i = 0; i < 100 && seen == 0 && !job.isDone(); i++) {
                 Thread.sleep(100);
                 seen = progress.imagesDone();
             }
