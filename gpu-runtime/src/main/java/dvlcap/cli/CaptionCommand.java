@@ -8,6 +8,7 @@ import dvlcap.engine.Counters;
 import dvlcap.engine.EngineOptions;
 import dvlcap.image.ImageDecodeException;
 import dvlcap.image.ImageDecoder;
+import dvlcap.model.EmbeddedModels;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletionException;
 /** {@code dvlcap caption}: captions image files, one line per image. */
 public final class CaptionCommand {
     static final String HELP = """
-            Usage: dvlcap caption --model DIR [options] IMAGE...
+            Usage: dvlcap caption [--model DIR] [options] IMAGE...
 
             Captions each IMAGE with the model in DIR (a Hugging Face style directory: config.json,
             *.safetensors, tokenizer.json, tokenizer_config.json, preprocessor_config.json) and prints
@@ -33,7 +34,7 @@ public final class CaptionCommand {
             read prints an error line instead; the exit status is then 1.
 
             Options:
-              --model DIR               model directory (required)
+              --model DIR               model directory (default: the embedded models/shapes-dvlm)
             """ + DecodingFlags.HELP + """
               --batch-size N            most images decoded together (default 16)
               --prompt TEXT             instruction instead of the model's caption prompt
@@ -53,7 +54,7 @@ public final class CaptionCommand {
             out.print(HELP);
             return 0;
         }
-        Path model = Path.of(a.required("model"));
+        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("'caption' needs at least one IMAGE (see --help)");
         }

@@ -37,7 +37,7 @@ public final class EngineCli {
                     yield 2;
                 }
             };
-        } catch (Args.UsageException e) {
+        } catch (IllegalArgumentException e) { // usage mistakes, and settings the model cannot take
             err.println("dvlcap " + args[0] + ": " + e.getMessage());
             return 2;
         } catch (ModelFileException e) {

@@ -1,5 +1,7 @@
 package dvlcap.job;
 
+import dvlcap.model.EmbeddedModels;
+
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
@@ -30,7 +32,7 @@ public final class JobOptionsParser {
             new Option("--output", "DIR", "output directory: captions/ and metrics/ Parquet tables, _SUCCESS "
                     + "(required; must not hold captions unless --resume)"),
             new Option("--model", "DIR", "model directory (Hugging Face layout); local, hdfs:// or s3a://, copied "
-                    + "once per executor into --model-cache (required)"),
+                    + "once per executor into --model-cache (default: the embedded models/shapes-dvlm)"),
             new Option("--model-cache", "DIR", "local directory for copies of remote models (default "
                     + "$TMPDIR/dvlcap-models)"),
             new Option("--decoder", "block|ar", "block diffusion or the autoregressive baseline (default block)"),
@@ -64,7 +66,7 @@ public final class JobOptionsParser {
     /** The help text of {@code dvlcap job}. */
     public static String help() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: dvlcap job --input PATH --output DIR --model DIR [options]\n\n");
+        sb.append("Usage: dvlcap job --input PATH --output DIR [--model DIR] [options]\n\n");
         sb.append("Captions an image corpus with a Spark job and writes Parquet tables.\n\nOptions:\n");
         for (Option o : OPTIONS) {
             String head = "  " + o.name() + (o.value() == null ? "" : " " + o.value());
@@ -132,7 +134,9 @@ public final class JobOptionsParser {
         DecodingSettings d = DecodingSettings.defaults();
         String input = required(values, "--input");
         String output = required(values, "--output");
-        String model = required(values, "--model");
+        String model = values.containsKey("--model") ? values.get("--model")
+                : EmbeddedModels.find(EmbeddedModels.DEFAULT).map(Object::toString).orElseThrow(() -> new UsageException(
+                        "--model is required (the embedded models/" + EmbeddedModels.DEFAULT + " was not found)"));
         JobOptions.InputFormat format = choice(values, "--input-format", JobOptions.InputFormat.class,
                 JobOptions.InputFormat.AUTO);
         DecoderKind decoder = choice(values, "--decoder", DecoderKind.class, d.decoder());

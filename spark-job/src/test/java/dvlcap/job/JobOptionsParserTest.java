@@ -97,6 +97,27 @@ class JobOptionsParserTest {
     }
 
     @Test
+    void withoutModelTheEmbeddedModelIsUsedOrItsAbsenceNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+            throws Exception {
+        String before = System.getProperty("dvlcap.home");
+        try {
+            System.setProperty("dvlcap.home", home.toString());
+            UsageException e = assertThrows(UsageException.class,
+                    () -> JobOptionsParser.parse("--input", "in", "--output", "out"));
+            assertTrue(e.getMessage().contains("--model") && e.getMessage().contains("shapes-dvlm"), e.getMessage());
+            java.nio.file.Path model = java.nio.file.Files.createDirectories(home.resolve("models/shapes-dvlm"));
+            java.nio.file.Files.writeString(model.resolve("config.json"), "{}");
+            assertEquals(model.toString(), JobOptionsParser.parse("--input", "in", "--output", "out").model());
+        } finally {
+            if (before == null) {
+                System.clearProperty("dvlcap.home");
+            } else {
+                System.setProperty("dvlcap.home", before);
+            }
+        }
+    }
+
+    @Test
     void helpDocumentsEveryOption() {
         String help = JobOptionsParser.help();
         for (JobOptionsParser.Option o : JobOptionsParser.OPTIONS) {

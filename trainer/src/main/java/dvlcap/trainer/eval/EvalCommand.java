@@ -11,6 +11,7 @@ import dvlcap.engine.CaptionResult;
 import dvlcap.engine.EngineOptions;
 import dvlcap.image.ImageDecoder;
 import dvlcap.model.ModelConfigReader;
+import dvlcap.model.EmbeddedModels;
 import dvlcap.model.ModelDirectory;
 import dvlcap.quality.CaptionMetrics;
 import dvlcap.quality.CaptionScores;
@@ -40,7 +41,7 @@ import java.util.Set;
  */
 public final class EvalCommand {
     static final String HELP = """
-            Usage: dvlcap eval --model DIR --corpus DIR [options]
+            Usage: dvlcap eval [--model DIR] --corpus DIR [options]
 
             Captions the corpus's images (manifest.jsonl written by 'dvlcap corpus') with each
             decoding configuration and prints quality and speed per configuration: AR decoding,
@@ -48,7 +49,7 @@ public final class EvalCommand {
             An autoregressive model is evaluated with AR decoding only.
 
             Options:
-              --model DIR          model directory (required)
+              --model DIR          model directory (default: the embedded models/shapes-dvlm)
               --corpus DIR         corpus directory with manifest.jsonl (required)
               --limit N            first N manifest entries (default: all)
               --batch-size N       sequences decoded together (default 16)
@@ -71,7 +72,7 @@ public final class EvalCommand {
             out.print(HELP);
             return 0;
         }
-        Path model = Path.of(a.required("model"));
+        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
         Path corpus = Path.of(a.required("corpus"));
         Path manifestFile = corpus.resolve("manifest.jsonl");
         if (!Files.isRegularFile(manifestFile)) {
