@@ -1,7 +1,12 @@
 package dvlcap.job;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
+
+import dvlcap.schemas.CaptionsTableSchema;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -53,6 +58,7 @@ public final class JobCommand {
         try {
             RunMetrics metrics = new CaptionJob(spark, options).run();
             out.print(metrics.summary());
+            showCaptions(spark, options, metrics.runId(), out);
             out.println("  output: " + options.output());
             return 0;
         } catch (IllegalArgumentException e) {
@@ -62,6 +68,22 @@ public final class JobCommand {
             err.println("dvlcap job failed: " + rootMessage(e));
             e.printStackTrace(err);
             return 1;
+        }
+    }
+
+    /** The first {@code --show} rows of this run, by id: what a person wants to see after a demo run. */
+    private static void showCaptions(SparkSession spark, JobOptions options, String runId, PrintStream out) {
+        if (options.show() == 0) {
+            return;
+        }
+        List<Row> rows = spark.read().parquet(new org.apache.hadoop.fs.Path(options.output(), CaptionJob.CAPTIONS_DIR).toString())
+                .filter(functions.col(CaptionsTableSchema.RUN_ID).equalTo(runId))
+                .orderBy(CaptionsTableSchema.ID).limit(options.show()).collectAsList();
+        out.println("  captions (first " + rows.size() + " by id):");
+        for (Row r : rows) {
+            boolean ok = "ok".equals(r.getAs(CaptionsTableSchema.STATUS));
+            out.println("    " + r.getAs(CaptionsTableSchema.ID) + "\t"
+                    + (ok ? r.getAs(CaptionsTableSchema.CAPTION) : "ERROR: " + r.getAs(CaptionsTableSchema.ERROR)));
         }
     }
 

@@ -32,7 +32,7 @@ public record JobOptions(String input, InputFormat inputFormat, String imageColu
                          int maxNewTokens, float temperature, int topK, float topP, long seed,
                          int batchSize, String prompt, String references, int partitions, boolean resume,
                          long limit, String master, String backend, double progressSeconds,
-                         Map<String, String> sparkConf) implements Serializable {
+                         Map<String, String> sparkConf, int show) implements Serializable {
 
     /** How {@code --input} is read. */
     public enum InputFormat {

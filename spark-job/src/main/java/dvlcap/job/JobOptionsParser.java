@@ -57,6 +57,7 @@ public final class JobOptionsParser {
             new Option("--backend", "auto|cpu|cuda", "engine backend (default auto: CUDA where a GPU is "
                     + "usable, else CPU)"),
             new Option("--progress-seconds", "S", "seconds between progress lines, 0 = none (default 5)"),
+            new Option("--show", "N", "print the first N captions of the run (by id) after the summary (default 10)"),
             new Option("--conf", "KEY=VALUE", "extra Spark setting, repeatable (e.g. spark.hadoop.fs.s3a.endpoint=...)"),
             new Option("--help", null, "print this help"));
 
@@ -172,7 +173,7 @@ public final class JobOptionsParser {
                 values.get("--id-column"), output, model, cache, decoder, blockSize, steps, remasking, threshold,
                 maxNewTokens, temperature, topK, topP, seed, batchSize, values.get("--prompt"),
                 values.get("--references"), partitions, resume, limit, values.getOrDefault("--master", "local[*]"),
-                backend, progress, conf);
+                backend, progress, conf, intValue(values, "--show", 0, 10));
     }
 
     private static Option find(String name) {

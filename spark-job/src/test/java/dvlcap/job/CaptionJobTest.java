@@ -93,9 +93,17 @@ class CaptionJobTest {
     @Test
     void everyBadImageBecomesAnErrorRowWithTheDecodersMessage() throws Exception {
         Path out = dir.resolve("out");
-        runOk(args(out));
+        Run run = runOk(args(out));
         Map<String, Row> rows = captionsById(out);
         assertEquals(expected.size(), rows.size(), "one row per image file, none for notes.txt: " + rows.keySet());
+        // the summary is followed by the first --show (default 10) rows by id, errors included
+        String shown = run.out().substring(run.out().indexOf("captions (first 10 by id):"));
+        List<String> firstIds = rows.keySet().stream().sorted().limit(10).toList();
+        for (String id : firstIds) {
+            assertTrue(shown.contains("    " + id + "\t"), id + " in " + shown);
+        }
+        assertEquals(firstIds.stream().filter(id -> "error".equals(rows.get(id).getAs("status"))).count(),
+                shown.lines().filter(l -> l.contains("\tERROR: ")).count());
         for (Row r : rows.values()) {
             String name = fileName(r.getAs("id"));
             BadImages.Expected e = expected.get(name);
