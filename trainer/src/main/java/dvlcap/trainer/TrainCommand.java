@@ -38,8 +38,10 @@ public final class TrainCommand {
                                   --init a new model of --shape starts from random weights and
                                   a word-level tokenizer is built from the corpus.
               --stage bd3         stage 2: block-diffusion (BD3-LM) finetuning of the AR model
-                                  given by --init (required); adds mask_token_id (the <|mask|>
-                                  row) and block_size to config.json.
+                                  given by --init; adds mask_token_id (the <|mask|> row) and
+                                  block_size to config.json. Without --init, a block-diffusion
+                                  model of --shape is trained from random weights (the baseline
+                                  without the AR stage).
               --init DIR          checkpoint to start from (tokenizer and shape are taken from it)
               --steps N           optimizer steps (default 1200 for ar, 800 for bd3)
               --batch N           captions per step (default 16)
@@ -177,9 +179,6 @@ public final class TrainCommand {
             }
             return CheckpointFiles.writeConfig(o.out(), c);
         }
-        if (o.stage().equals("bd3")) {
-            throw new IllegalArgumentException("--stage bd3 needs --init");
-        }
         List<ManifestLine> all = new ArrayList<>(lines);
         all.addAll(evalLines);
         List<String> words = Vocabulary.words(all);
@@ -187,8 +186,12 @@ public final class TrainCommand {
         CheckpointFiles.writePreprocessor(o.out(), o.shape().imageSize());
         // Ids: words, then <|endoftext|> <|im_start|> <|im_end|> <image> <|mask|>; the mask row exists
         // from the start (as Qwen's padded rows do), so translation to BD3 changes no tensor shape.
-        int vocab = words.size() + 5, imEnd = words.size() + 2;
-        return CheckpointFiles.writeConfig(o.out(), CheckpointFiles.arConfig(o.shape(), vocab, imEnd,
-                CaptionGrammar.PROMPT_DETAILED));
+        int vocab = words.size() + 5, imEnd = words.size() + 2, mask = words.size() + 4;
+        ObjectNode config = CheckpointFiles.arConfig(o.shape(), vocab, imEnd, CaptionGrammar.PROMPT_DETAILED);
+        if (o.stage().equals("bd3")) {
+            // a block-diffusion model from random weights: the baseline that shows what the AR stage buys
+            config = CheckpointFiles.diffusionConfig(config, mask, o.blockSize());
+        }
+        return CheckpointFiles.writeConfig(o.out(), config);
     }
 }

@@ -33,9 +33,6 @@ public record TrainOptions(Path corpus, Path out, String stage, Path init, int s
             throw new IllegalArgumentException("--stage must be ar or bd3, got '" + stage + "'");
         }
         Path init = m.containsKey("--init") ? Path.of(m.get("--init")) : null;
-        if (stage.equals("bd3") && init == null) {
-            throw new IllegalArgumentException("--stage bd3 needs --init DIR: the AR checkpoint to translate");
-        }
         int steps = integer(m, "--steps", stage.equals("ar") ? 1200 : 800, 1, 10_000_000);
         int warmupDefault = Math.min(100, Math.max(1, steps / 10));
         return new TrainOptions(Path.of(required(m, "--corpus")), Path.of(required(m, "--out")), stage, init, steps,

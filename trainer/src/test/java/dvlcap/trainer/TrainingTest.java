@@ -63,6 +63,20 @@ class TrainingTest {
     }
 
     @Test
+    void blockDiffusionFromScratchWritesADiffusionModelWithTheMaskRow(@TempDir Path tmp) throws Exception {
+        Path corpus = tmp.resolve("corpus"), out = tmp.resolve("scratch");
+        new CorpusWriter(8).write(corpus, 8, "train", List.of(CaptionStyle.values()), i -> { });
+        LossLog log = TrainCommand.train(TrainOptions.parse(new String[]{"--corpus", corpus.toString(), "--out",
+                out.toString(), "--stage", "bd3", "--shape", "micro", "--steps", "3", "--batch", "4",
+                "--eval-every", "0", "--eval-images", "0", "--threads", "2"}), new PrintStream(new ByteArrayOutputStream()));
+        assertEquals(3, log.rows().stream().filter(r -> r.step() > 0).count());
+        try (ModelDirectory md = ModelDirectory.open(out)) {
+            assertTrue(md.config().decoding().isDiffusion());
+            assertEquals(md.tokenizer().tokenId("<|mask|>").orElseThrow(), md.config().decoding().maskTokenId());
+        }
+    }
+
+    @Test
     void aSeedGivesTheSameWeightsWhateverTheThreadCount() {
         LlavaQwenModel model = new LlavaQwenModel(TinyModels.config(true));
         List<CaptionSample> samples = new ArrayList<>();
