@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,12 +68,16 @@ public final class CaptionCommand {
         try (CaptionEngine engine = CaptionEngine.load(model, options)) {
             List<String> images = a.positional();
             List<CompletableFuture<CaptionResult>> futures = new ArrayList<>();
+            long t0 = System.nanoTime(), lastProgress = t0, tokens = 0, forwards = 0;
             for (String image : images) {
                 futures.add(submit(engine, decoder, image, prompt));
             }
             for (int i = 0; i < images.size(); i++) {
                 try {
-                    print(out, json, images.get(i), futures.get(i).join());
+                    CaptionResult r = futures.get(i).join();
+                    tokens += r.counters().generatedTokens();
+                    forwards += r.counters().forwardPasses();
+                    print(out, json, images.get(i), r);
                 } catch (CompletionException e) {
                     failures++;
                     String msg = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
@@ -83,7 +88,18 @@ public final class CaptionCommand {
                     }
                 }
                 out.flush();
+                long now = System.nanoTime();
+                if (now - lastProgress > 5_000_000_000L && i + 1 < images.size()) {
+                    double rate = (i + 1) / ((now - t0) / 1e9);
+                    err.printf(Locale.ROOT, "dvlcap caption: %d/%d images, %.2f images/s, ETA %.0f s%n", i + 1,
+                            images.size(), rate, (images.size() - i - 1) / rate);
+                    lastProgress = now;
+                }
             }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            err.printf(Locale.ROOT, "dvlcap caption: %d images (%d failed) in %.1f s: %.2f images/s, %.1f tokens/s, "
+                    + "%.2f tokens/forward%n", images.size(), failures, seconds, images.size() / seconds,
+                    tokens / seconds, forwards == 0 ? 0 : (double) tokens / forwards);
         }
         return failures == 0 ? 0 : 1;
     }
