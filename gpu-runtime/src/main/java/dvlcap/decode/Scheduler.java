@@ -12,6 +12,7 @@ import dvlcap.nn.VisionTower;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
@@ -205,10 +206,10 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < active.size(); i++) {
             Active a = active.get(i);
             int n = works.get(i).logitRows().length;
-            int[] sid = java.util.Arrays.copyOfRange(ids, g, g + n);
-            float[] sconf = java.util.Arrays.copyOfRange(conf, g, g + n);
+            int[] sid = Arrays.copyOfRange(ids, g, g + n);
+            float[] sconf = Arrays.copyOfRange(conf, g, g + n);
             float[] slog = hostLogits == null ? null
-                    : java.util.Arrays.copyOfRange(hostLogits, g * vocab, (g + n) * vocab);
+                    : Arrays.copyOfRange(hostLogits, g * vocab, (g + n) * vocab);
             g += n;
             if (a.forwards == 0) {
                 a.prefillMs = ms;
