@@ -117,7 +117,7 @@ public final class EvalCommand {
         }
         if (!a.flag("json")) {
             out.printf(Locale.ROOT, "# dvlcap eval: %s on %s (%d captions)%n", model, corpus, entries.size());
-            out.println("config                 BLEU-4  CIDEr-D  ROUGE-L  objF1   tok/s   tok/fwd  fwd/img  img/s");
+            out.println("config                 BLEU-4  CIDEr-D  ROUGE-L  objF1   tok/s   tok/fwd  fwd/cap  cap/s");
         }
         ObjectMapper json = new ObjectMapper();
         for (Map.Entry<String, DecodingSettings> r : runs) {
@@ -129,7 +129,7 @@ public final class EvalCommand {
                 CaptionScores s = run.scores();
                 out.printf(Locale.ROOT, "%-22s %6.4f  %7.4f  %7.4f  %6.4f  %6.1f  %7.3f  %7.2f  %5.2f%n", run.name(),
                         s.bleu4(), s.ciderD(), s.rougeL(), run.objectF1(), run.tokensPerSecond(),
-                        run.tokensPerForward(), run.forwardsPerImage(), run.imagesPerSecond());
+                        run.tokensPerForward(), run.forwardsPerCaption(), run.captionsPerSecond());
             }
             out.flush();
         }

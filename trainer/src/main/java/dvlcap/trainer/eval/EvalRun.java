@@ -9,6 +9,6 @@ import dvlcap.quality.CaptionScores;
  * @param tokensPerForward generated tokens divided by the forwards each caption took part in
  */
 public record EvalRun(String name, String decoder, int blockSize, int steps, String remasking, float threshold,
-                      int images, CaptionScores scores, double objectF1, double tokensPerSecond,
-                      double tokensPerForward, double forwardsPerImage, double imagesPerSecond, double seconds) {
+                      int captions, CaptionScores scores, double objectF1, double tokensPerSecond,
+                      double tokensPerForward, double forwardsPerCaption, double captionsPerSecond, double seconds) {
 }
