@@ -12,7 +12,6 @@ import dvlcap.decode.SequenceFactory;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
-import dvlcap.model.PromptTokens;
 import dvlcap.model.TextConfig;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
@@ -253,12 +252,7 @@ public final class BenchCommand {
         static Subject model(Backend b, Path dir) {
             try (ModelDirectory files = ModelDirectory.open(dir)) {
                 LlavaModel m = LlavaModel.load(b, files.config(), files.weights());
-                PromptTokens t = files.captionPrompt().tokens();
-                int image = m.vision().tokens();
-                int[] prompt = new int[t.before().length + image + t.after().length];
-                System.arraycopy(t.before(), 0, prompt, 0, t.before().length);
-                Arrays.fill(prompt, t.before().length, t.before().length + image, InputRows.IMAGE);
-                System.arraycopy(t.after(), 0, prompt, t.before().length + image, t.after().length);
+                int[] prompt = InputRows.prompt(files.captionPrompt().tokens(), m.vision().tokens());
                 return new Subject("model " + dir, files.config(), m.lm(), m.vision(), prompt, m);
             }
         }

@@ -1,5 +1,6 @@
 package dvlcap.decode;
 
+import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 
 import java.util.Arrays;
@@ -34,14 +35,10 @@ public final class ArSequence implements Sequence {
         int pos0 = cache.committed();
         int end = prompt.length + length;
         int[] ids = new int[end - pos0];
-        int imageRow0 = 0;
-        for (int p = 0; p < Math.min(pos0, prompt.length); p++) {
-            imageRow0 += prompt[p] < 0 ? 1 : 0;
-        }
         for (int p = pos0; p < end; p++) {
             ids[p - pos0] = p < prompt.length ? prompt[p] : answer[p - prompt.length];
         }
-        return new Work(pos0, ids, 1, new int[]{ids.length - 1}, imageRow0);
+        return new Work(pos0, ids, 1, new int[]{ids.length - 1}, InputRows.imageRowsBefore(prompt, pos0));
     }
 
     @Override

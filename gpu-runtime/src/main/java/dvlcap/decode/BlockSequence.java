@@ -86,11 +86,7 @@ public final class BlockSequence implements Sequence {
                 logitRows[j++] = blockStart - pos0 + i;
             }
         }
-        int imageRow0 = 0;
-        for (int p = 0; p < Math.min(pos0, prompt.length); p++) {
-            imageRow0 += prompt[p] == InputRows.IMAGE ? 1 : 0;
-        }
-        return new Work(pos0, ids, blockSize, logitRows, imageRow0);
+        return new Work(pos0, ids, blockSize, logitRows, InputRows.imageRowsBefore(prompt, pos0));
     }
 
     @Override

@@ -184,11 +184,7 @@ public final class CaptionEngine implements AutoCloseable {
         try {
             CaptionRequest r = p.request();
             PromptTokens tokens = r.prompt() == null ? prompt.tokens() : prompt.tokens(r.prompt());
-            int image = model.vision().tokens();
-            int[] ids = new int[tokens.before().length + image + tokens.after().length];
-            System.arraycopy(tokens.before(), 0, ids, 0, tokens.before().length);
-            java.util.Arrays.fill(ids, tokens.before().length, tokens.before().length + image, InputRows.IMAGE);
-            System.arraycopy(tokens.after(), 0, ids, tokens.before().length + image, tokens.after().length);
+            int[] ids = InputRows.prompt(tokens, model.vision().tokens());
             if (r.pixels() == null || r.pixels().length != preprocessor.outputLength()) {
                 throw new IllegalArgumentException("image " + r.id() + " has " + (r.pixels() == null ? 0 : r.pixels().length)
                         + " pixel values, the model expects " + preprocessor.outputLength());

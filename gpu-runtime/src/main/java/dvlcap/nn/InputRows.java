@@ -2,6 +2,7 @@ package dvlcap.nn;
 
 import dvlcap.backend.Backend;
 import dvlcap.backend.Tensor;
+import dvlcap.model.PromptTokens;
 
 import java.util.Arrays;
 
@@ -14,6 +15,25 @@ public final class InputRows {
     public static final int IMAGE = -1;
 
     private InputRows() {
+    }
+
+    /** A caption prompt's ids: the text before the image, {@code imageRows} image rows, the text after. */
+    public static int[] prompt(PromptTokens tokens, int imageRows) {
+        int[] before = tokens.before(), after = tokens.after();
+        int[] ids = new int[before.length + imageRows + after.length];
+        System.arraycopy(before, 0, ids, 0, before.length);
+        Arrays.fill(ids, before.length, before.length + imageRows, IMAGE);
+        System.arraycopy(after, 0, ids, before.length + imageRows, after.length);
+        return ids;
+    }
+
+    /** How many image rows {@code ids[0..end)} holds: the image row a fill starting at {@code end} begins with. */
+    public static int imageRowsBefore(int[] ids, int end) {
+        int n = 0;
+        for (int p = 0; p < Math.min(end, ids.length); p++) {
+            n += ids[p] == IMAGE ? 1 : 0;
+        }
+        return n;
     }
 
     /**
