@@ -2,8 +2,11 @@ package dvlcap.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dvlcap.model.ModelFileException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,6 +52,31 @@ public record PreprocessorConfig(Path source, boolean doResize, int resizeHeight
     public static PreprocessorConfig siglip(int size) {
         return new PreprocessorConfig(null, true, size, size, 0, ResampleFilter.BICUBIC, false, 0, 0,
                 true, 1 / 255.0, true, HALF, HALF, true);
+    }
+
+    /** Writes SigLIP's processor at {@code size x size} as {@code dir/}{@value #FILE_NAME}, the file {@link #read} takes. */
+    public static void writeSiglip(Path dir, int size) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode p = json.createObjectNode();
+        p.put("image_processor_type", "SiglipImageProcessor");
+        p.put("do_resize", true);
+        p.putObject("size").put("height", size).put("width", size);
+        p.put("resample", 3);
+        p.put("do_rescale", true);
+        p.put("rescale_factor", 1.0 / 255);
+        p.put("do_normalize", true);
+        ArrayNode mean = p.putArray("image_mean"), std = p.putArray("image_std");
+        for (int i = 0; i < 3; i++) {
+            mean.add(HALF[i]);
+            std.add(HALF[i]);
+        }
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(dir);
+            Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(p));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
     }
 
     /** Reads a model directory's {@value #FILE_NAME} (or the file itself when given a file). */

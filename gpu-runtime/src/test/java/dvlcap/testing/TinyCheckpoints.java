@@ -1,18 +1,16 @@
 package dvlcap.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dvlcap.image.PreprocessorConfig;
 import dvlcap.model.CheckpointLayout;
 import dvlcap.model.DType;
+import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
-import dvlcap.model.ModelConfigReader;
+import dvlcap.model.ModelConfigWriter;
+import dvlcap.model.TextConfig;
+import dvlcap.model.VisionConfig;
 import dvlcap.model.SafetensorsWriter;
 import dvlcap.model.WordLevelTokenizerWriter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,6 @@ import java.util.Random;
  * deterministic in the seed; each tensor has its own stream, so changing one dim leaves others alone.
  */
 public final class TinyCheckpoints {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Words of the default vocabulary: the prompt's words, the chat roles and some caption words. */
     public static final List<String> DEFAULT_WORDS = List.of(
@@ -152,18 +149,11 @@ public final class TinyCheckpoints {
 
     /** Writes the checkpoint into {@code dir} (created if needed) and returns {@code dir}. */
     public static Path write(Path dir, Spec spec) {
-        try {
-            Files.createDirectories(dir);
-            Files.write(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(config(spec)));
-            Files.write(dir.resolve("preprocessor_config.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(preprocessor(spec)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ModelConfig config = ModelConfigWriter.write(dir, config(spec), spec.dtype());
+        PreprocessorConfig.writeSiglip(dir, spec.imageSize());
         new WordLevelTokenizerWriter(spec.words())
                 .specials(WordLevelTokenizerWriter.qwenSpecials(spec.words().size()))
                 .write(dir);
-        ModelConfig config = ModelConfigReader.read(dir.resolve("config.json"));
         SafetensorsWriter w = new SafetensorsWriter();
         for (Map.Entry<String, long[]> t : CheckpointLayout.shapes(config).entrySet()) {
             w.add(t.getKey(), spec.dtype(), randomTensor(spec.seed(), t.getKey(), t.getValue()), t.getValue());
@@ -201,73 +191,13 @@ public final class TinyCheckpoints {
         return out;
     }
 
-    private static ObjectNode config(Spec s) {
-        ObjectNode c = JSON.createObjectNode();
-        c.putArray("architectures").add("LlavaQwenForCausalLM");
-        c.put("model_type", "llava_qwen");
-        c.put("torch_dtype", switch (s.dtype()) {
-            case F32 -> "float32";
-            case BF16 -> "bfloat16";
-            case F16 -> "float16";
-            default -> throw new IllegalArgumentException("dtype " + s.dtype());
-        });
-        c.put("vocab_size", s.vocabSize());
-        c.put("hidden_size", s.hidden());
-        c.put("intermediate_size", s.intermediate());
-        c.put("num_hidden_layers", s.layers());
-        c.put("num_attention_heads", s.heads());
-        c.put("num_key_value_heads", s.kvHeads());
-        c.put("head_dim", s.hidden() / s.heads());
-        c.put("rms_norm_eps", 1e-6);
-        c.put("rope_theta", 1_000_000.0);
-        c.put("max_position_embeddings", 4096);
-        c.put("tie_word_embeddings", s.tied());
-        c.put("eos_token_id", s.imEndId());
-        if (s.diffusion()) {
-            c.put("mask_token_id", s.effectiveMaskId());
-            c.put("block_size", s.blockSize());
-        }
-        c.put("mm_projector_type", "mlp2x_gelu");
-        c.put("mm_hidden_size", s.visionHidden());
-        c.put("mm_vision_select_layer", -2);
-        c.put("mm_vision_select_feature", "patch");
-        c.put("image_aspect_ratio", "square");
-        ObjectNode v = c.putObject("vision_config");
-        v.put("model_type", "siglip_vision_model");
-        v.put("hidden_size", s.visionHidden());
-        v.put("intermediate_size", s.visionIntermediate());
-        v.put("num_hidden_layers", s.visionLayers());
-        v.put("num_attention_heads", s.visionHeads());
-        v.put("image_size", s.imageSize());
-        v.put("patch_size", s.patchSize());
-        v.put("num_channels", 3);
-        v.put("layer_norm_eps", 1e-6);
-        v.put("hidden_act", "gelu_pytorch_tanh");
-        if (s.systemPrompt() == null) {
-            c.putNull("system_prompt");
-        } else {
-            c.put("system_prompt", s.systemPrompt());
-        }
-        c.put("caption_prompt", s.captionPrompt());
-        c.put("image_placeholder", WordLevelTokenizerWriter.IMAGE);
-        return c;
-    }
-
-    private static ObjectNode preprocessor(Spec s) {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("image_processor_type", "SiglipImageProcessor");
-        p.put("do_resize", true);
-        p.putObject("size").put("height", s.imageSize()).put("width", s.imageSize());
-        p.put("resample", 3);
-        p.put("do_rescale", true);
-        p.put("rescale_factor", 1.0 / 255);
-        p.put("do_normalize", true);
-        ArrayNode mean = p.putArray("image_mean");
-        ArrayNode std = p.putArray("image_std");
-        for (int i = 0; i < 3; i++) {
-            mean.add(0.5);
-            std.add(0.5);
-        }
-        return p;
+    private static ModelConfig config(Spec s) {
+        TextConfig text = new TextConfig(s.vocabSize(), s.hidden(), s.intermediate(), s.layers(), s.heads(), s.kvHeads(),
+                s.hidden() / s.heads(), 1e-6f, 1_000_000f, 4096, s.tied());
+        VisionConfig vision = new VisionConfig(s.visionHidden(), s.visionIntermediate(), s.visionLayers(), s.visionHeads(),
+                s.imageSize(), s.patchSize(), 3, 1e-6f, true);
+        DecodingDefaults decoding = new DecodingDefaults(s.diffusion() ? s.effectiveMaskId() : -1, List.of(s.imEndId()),
+                s.diffusion() ? s.blockSize() : 1, s.systemPrompt(), s.captionPrompt(), WordLevelTokenizerWriter.IMAGE);
+        return new ModelConfig("llava-qwen2", text, vision, s.hidden(), -2, decoding);
     }
 }

@@ -1,11 +1,11 @@
 package dvlcap.trainer;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dvlcap.image.AspectMode;
 import dvlcap.image.ImagePreprocessor;
 import dvlcap.model.CaptionPrompt;
 import dvlcap.model.ChatTemplate;
 import dvlcap.model.ModelConfig;
+import dvlcap.model.ModelConfigReader;
 import dvlcap.model.ModelDirectory;
 import dvlcap.model.TextTokenizer;
 import dvlcap.model.WordLevelTokenizerWriter;
@@ -109,7 +109,6 @@ public final class TrainCommand {
         List<ManifestLine> lines = ManifestLine.read(o.corpus());
         List<ManifestLine> evalLines = o.evalCorpus() == null ? List.of() : ManifestLine.read(o.evalCorpus());
         ModelConfig config = writeModelFiles(o, lines, evalLines);
-        ObjectNode configJson = CheckpointFiles.readJson(o.out().resolve("config.json"));
 
         LlavaQwenModel model = new LlavaQwenModel(config);
         Parameters params = model.declare();
@@ -124,7 +123,7 @@ public final class TrainCommand {
         try (TextTokenizer tokenizer = TextTokenizer.load(o.out().resolve("tokenizer.json"))) {
             CaptionPrompt prompt = new CaptionPrompt(tokenizer, ChatTemplate.load(o.out()), config.decoding());
             ImagePreprocessor pre = ImagePreprocessor.load(o.out(), config.vision(),
-                    AspectMode.parse(configJson.path("image_aspect_ratio").asText("square")));
+                    AspectMode.parse(config.imageAspectRatio()));
             int eos = config.decoding().eosTokenIds().get(0);
             int unk = tokenizer.tokenId(Vocabulary.UNK).orElse(-1);
             TrainingCorpus train = TrainingCorpus.load(o.corpus(), lines, tokenizer, prompt, eos, unk,
@@ -163,18 +162,18 @@ public final class TrainCommand {
     /** config.json, tokenizer and preprocessor config in the output directory; returns the config. */
     private static ModelConfig writeModelFiles(TrainOptions o, List<ManifestLine> lines, List<ManifestLine> evalLines) {
         if (o.init() != null) {
-            ObjectNode c = CheckpointFiles.readJson(o.init().resolve("config.json"));
+            ModelConfig c = ModelConfigReader.read(o.init().resolve("config.json"));
             if (!o.init().toAbsolutePath().normalize().equals(o.out().toAbsolutePath().normalize())) {
                 CheckpointFiles.copyTokenizerAndPreprocessor(o.init(), o.out());
             }
-            if (o.stage().equals("bd3") && !c.has("mask_token_id")) {
+            if (o.stage().equals("bd3") && !c.decoding().isDiffusion()) {
                 int mask;
                 try (TextTokenizer t = TextTokenizer.load(o.out().resolve("tokenizer.json"))) {
                     mask = t.tokenId(WordLevelTokenizerWriter.MASK).orElseThrow(() -> new IllegalArgumentException(
                             o.init() + "'s tokenizer has no " + WordLevelTokenizerWriter.MASK + " row for the mask embedding"));
                 }
                 c = CheckpointFiles.diffusionConfig(c, mask, o.blockSize());
-            } else if (o.stage().equals("ar") && c.has("mask_token_id")) {
+            } else if (o.stage().equals("ar") && c.decoding().isDiffusion()) {
                 throw new IllegalArgumentException(o.init() + " is a block-diffusion model; --stage ar needs an AR one");
             }
             return CheckpointFiles.writeConfig(o.out(), c);
@@ -187,7 +186,7 @@ public final class TrainCommand {
         // Ids: words, then <|endoftext|> <|im_start|> <|im_end|> <image> <|mask|>; the mask row exists
         // from the start (as Qwen's padded rows do), so translation to BD3 changes no tensor shape.
         int vocab = words.size() + 5, imEnd = words.size() + 2, mask = words.size() + 4;
-        ObjectNode config = CheckpointFiles.arConfig(o.shape(), vocab, imEnd, CaptionGrammar.PROMPT_DETAILED);
+        ModelConfig config = CheckpointFiles.arConfig(o.shape(), vocab, imEnd, CaptionGrammar.PROMPT_DETAILED);
         if (o.stage().equals("bd3")) {
             // a block-diffusion model from random weights: the baseline that shows what the AR stage buys
             config = CheckpointFiles.diffusionConfig(config, mask, o.blockSize());
