@@ -42,7 +42,7 @@ public final class CorpusCommand {
     }
 
     /** Runs the command; returns the exit status (0 ok, 2 bad arguments, 1 I/O failure). */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Path dir = null;
         Integer n = null;
         Long seed = null;

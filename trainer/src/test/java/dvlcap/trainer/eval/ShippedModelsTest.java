@@ -1,0 +1,80 @@
+package dvlcap.trainer.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.decode.DecoderKind;
+import dvlcap.decode.DecodingSettings;
+import dvlcap.decode.RemaskingKind;
+import dvlcap.engine.EngineOptions;
+import dvlcap.quality.Manifest;
+import dvlcap.trainer.corpus.CorpusCommand;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The models shipped in models/ do what their cards say, on scenes they never saw: 24 images of the
+ * held-out split's seed, each captioned short and detailed. The bounds sit below the cards' figures
+ * on 1,000 held-out captions by the margin that 48 captions can wander; a model trained wrong, a
+ * checkpoint the engine reads wrong, or a decoder that lost its way falls far below them.
+ */
+class ShippedModelsTest {
+    private static final Path MODELS = Path.of("..", "models"); // tests run in the module directory
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @TempDir
+    static Path tmp;
+    private static Manifest heldOut;
+
+    @BeforeAll
+    static void writeHeldOutScenes() throws IOException {
+        Path dir = tmp.resolve("heldout");
+        assertEquals(0, CorpusCommand.run(new String[] {"--out", dir.toString(), "--n", "24", "--seed", "2", "--split",
+                "heldout"}, QUIET, System.err));
+        heldOut = Manifest.read(dir.resolve("manifest.jsonl"));
+    }
+
+    private static EvalRun evaluate(String model, DecodingSettings settings) throws IOException {
+        return EvalCommand.evaluate(model, MODELS.resolve(model), heldOut, heldOut.entries(),
+                new EngineOptions(settings, 16, "auto"), QUIET);
+    }
+
+    @Test
+    void theArModelNamesTheObjectsOfUnseenScenes() throws IOException {
+        EvalRun ar = evaluate("shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
+        assertEquals(48, ar.captions());
+        assertTrue(ar.objectF1() >= 0.9, "object F1 " + ar.objectF1());
+        assertTrue(ar.scores().ciderD() >= 6.8, "CIDEr-D " + ar.scores().ciderD());
+    }
+
+    @Test
+    void theDvlmNamesThemToo_withSeveralTokensPerForward() throws IOException {
+        EvalRun dvlm = evaluate("shapes-dvlm", DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f));
+        assertTrue(dvlm.objectF1() >= 0.93, "object F1 " + dvlm.objectF1());
+        assertTrue(dvlm.scores().ciderD() >= 6.9, "CIDEr-D " + dvlm.scores().ciderD());
+        assertTrue(dvlm.tokensPerForward() >= 3.5, "tokens per forward " + dvlm.tokensPerForward());
+    }
+
+    @Test
+    void theDvlmKeepsTheArModelsQuality() throws IOException {
+        // the target is 3% on 1,000 captions (the cards); 5% leaves room for 48 captions' noise
+        EvalRun ar = evaluate("shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
+        EvalRun dvlm = evaluate("shapes-dvlm", DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f));
+        assertTrue(dvlm.scores().ciderD() >= 0.95 * ar.scores().ciderD(),
+                "dVLM CIDEr-D " + dvlm.scores().ciderD() + " against the AR model's " + ar.scores().ciderD());
+    }
+
+    @Test
+    void translationFromTheArModelBeatsTheSameDiffusionBudgetFromScratch() throws IOException {
+        DecodingSettings dynamic = DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f);
+        EvalRun translated = evaluate("shapes-dvlm", dynamic);
+        EvalRun scratch = evaluate("shapes-dvlm-scratch", dynamic);
+        assertTrue(translated.objectF1() > scratch.objectF1() + 0.3,
+                "translated " + translated.objectF1() + ", from scratch " + scratch.objectF1());
+    }
+}
