@@ -1,9 +1,6 @@
 package dvlcap.trainer;
 
-import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
-import dvlcap.model.TextConfig;
-import dvlcap.model.VisionConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +13,7 @@ public final class StepTiming {
         int answerLen = args.length > 3 ? Integer.parseInt(args[3]) : 26;
         ModelShape s = ModelShape.DEFAULT;
         int vocab = 120;
-        TextConfig text = new TextConfig(vocab, s.hidden(), s.intermediate(), s.layers(), s.heads(), s.kvHeads(),
-                s.hidden() / s.heads(), (float) s.rmsNormEps(), (float) s.ropeTheta(), s.maxPositions(), true);
-        VisionConfig vision = new VisionConfig(s.visionHidden(), s.visionIntermediate(), s.visionLayers(), s.visionHeads(),
-                s.imageSize(), s.patchSize(), 3, 1e-6f, true);
-        ModelConfig c = new ModelConfig("llava-qwen2", text, vision, s.hidden(), -2,
-                new DecodingDefaults(vocab - 1, List.of(vocab - 2), 8, null, "d", "<image>"));
+        ModelConfig c = CheckpointFiles.diffusionConfig(CheckpointFiles.arConfig(s, vocab, vocab - 2, "d"), vocab - 1, 8);
         LlavaQwenModel model = new LlavaQwenModel(c);
         Parameters p = model.declare();
         Initializer.normal(p, new SplittableRandom(1), 0.02);
