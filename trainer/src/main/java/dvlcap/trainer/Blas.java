@@ -1,7 +1,7 @@
 package dvlcap.trainer;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,46 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Blas {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Lane rotations by L/2, L/4, ..., 1: a horizontal sum in one fixed order (reduceLanes has none). */
-    private static final VectorShuffle<Float>[] FOLD = folds();
 
     private Blas() {
-    }
-
-    /** {@code sum_i a[ao + i] * b[bo + i]}. */
-    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        int i = 0;
-        float sum = 0f;
-        int bound = S.loopBound(n);
-        if (bound > 0) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i < bound; i += S.length()) {
-                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            }
-            sum = horizontalSum(acc);
-        }
-        for (; i < n; i++) {
-            sum += a[ao + i] * b[bo + i];
-        }
-        return sum;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        int steps = Integer.numberOfTrailingZeros(S.length());
-        VectorShuffle<Float>[] f = new VectorShuffle[steps];
-        for (int k = 0; k < steps; k++) {
-            f[k] = VectorShuffle.iota(S, S.length() >> (k + 1), 1, true);
-        }
-        return f;
-    }
-
-    // Interpreter and JIT must agree bit for bit, or a seed would not fix the weights.
-    private static float horizontalSum(FloatVector v) {
-        for (VectorShuffle<Float> f : FOLD) {
-            v = v.add(v.rearrange(f));
-        }
-        return v.lane(0);
     }
 
     /** {@code y[yo + i] += alpha * x[xo + i]}. */
@@ -69,7 +31,7 @@ public final class Blas {
 
     /** {@code y[r, o] = sum_i x[r, i] * w[o, i] (+ bias[o])}: y is rows x out, w is out x in. */
     public static void matmulNT(float[] x, float[] w, float[] bias, float[] y, int rows, int in, int out) {
-        java.util.Arrays.fill(y, 0, rows * out, 0f);
+        Arrays.fill(y, 0, rows * out, 0f);
         gemm(x, transpose(w, out, in), y, rows, in, out);
         if (bias != null) {
             for (int r = 0; r < rows; r++) {

@@ -29,52 +29,51 @@ class ShippedModelsTest {
 
     @TempDir
     static Path tmp;
-    private static Manifest heldOut;
+    /** Each model evaluated once, the tests share the runs: AR decoding, and dynamic remasking at 0.85. */
+    private static EvalRun ar, dvlm, scratch;
 
     @BeforeAll
-    static void writeHeldOutScenes() throws IOException {
+    static void evaluateOnHeldOutScenes() throws IOException {
         Path dir = tmp.resolve("heldout");
         assertEquals(0, CorpusCommand.run(new String[] {"--out", dir.toString(), "--n", "24", "--seed", "2", "--split",
                 "heldout"}, QUIET, System.err));
-        heldOut = Manifest.read(dir.resolve("manifest.jsonl"));
+        Manifest heldOut = Manifest.read(dir.resolve("manifest.jsonl"));
+        DecodingSettings dynamic = DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f);
+        ar = evaluate(heldOut, "shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
+        dvlm = evaluate(heldOut, "shapes-dvlm", dynamic);
+        scratch = evaluate(heldOut, "shapes-dvlm-scratch", dynamic);
     }
 
-    private static EvalRun evaluate(String model, DecodingSettings settings) throws IOException {
+    private static EvalRun evaluate(Manifest heldOut, String model, DecodingSettings settings) throws IOException {
         return EvalCommand.evaluate(model, MODELS.resolve(model), heldOut, heldOut.entries(),
                 new EngineOptions(settings, 16, "auto"), QUIET);
     }
 
     @Test
-    void theArModelNamesTheObjectsOfUnseenScenes() throws IOException {
-        EvalRun ar = evaluate("shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
+    void theArModelNamesTheObjectsOfUnseenScenes() {
         assertEquals(48, ar.captions());
         assertTrue(ar.objectF1() >= 0.9, "object F1 " + ar.objectF1());
         assertTrue(ar.scores().ciderD() >= 6.8, "CIDEr-D " + ar.scores().ciderD());
     }
 
     @Test
-    void theDvlmNamesThemToo_withSeveralTokensPerForward() throws IOException {
-        EvalRun dvlm = evaluate("shapes-dvlm", DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f));
+    void theDvlmNamesThemToo_withSeveralTokensPerForward() {
+        assertEquals(48, dvlm.captions());
         assertTrue(dvlm.objectF1() >= 0.93, "object F1 " + dvlm.objectF1());
         assertTrue(dvlm.scores().ciderD() >= 6.9, "CIDEr-D " + dvlm.scores().ciderD());
         assertTrue(dvlm.tokensPerForward() >= 3.5, "tokens per forward " + dvlm.tokensPerForward());
     }
 
     @Test
-    void theDvlmKeepsTheArModelsQuality() throws IOException {
+    void theDvlmKeepsTheArModelsQuality() {
         // the target is 3% on 1,000 captions (the cards); 5% leaves room for 48 captions' noise
-        EvalRun ar = evaluate("shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
-        EvalRun dvlm = evaluate("shapes-dvlm", DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f));
         assertTrue(dvlm.scores().ciderD() >= 0.95 * ar.scores().ciderD(),
                 "dVLM CIDEr-D " + dvlm.scores().ciderD() + " against the AR model's " + ar.scores().ciderD());
     }
 
     @Test
-    void translationFromTheArModelBeatsTheSameDiffusionBudgetFromScratch() throws IOException {
-        DecodingSettings dynamic = DecodingSettings.defaults().withRemasking(RemaskingKind.DYNAMIC, 0.85f);
-        EvalRun translated = evaluate("shapes-dvlm", dynamic);
-        EvalRun scratch = evaluate("shapes-dvlm-scratch", dynamic);
-        assertTrue(translated.objectF1() > scratch.objectF1() + 0.3,
-                "translated " + translated.objectF1() + ", from scratch " + scratch.objectF1());
+    void translationFromTheArModelBeatsTheSameDiffusionBudgetFromScratch() {
+        assertTrue(dvlm.objectF1() > scratch.objectF1() + 0.3,
+                "translated " + dvlm.objectF1() + ", from scratch " + scratch.objectF1());
     }
 }

@@ -3,6 +3,9 @@ package dvlcap.trainer.jmh;
 import dvlcap.trainer.Blas;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -22,6 +25,9 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LinearProductsBenchmark {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lane rotations by L/2, L/4, ..., 1: the fixed-order horizontal sum the old trainer used. */
+    private static final VectorShuffle<Float>[] FOLD = folds();
 
     /** in x out of the default shape's layers: q/o, k/v, gate/up, down. */
     @Param({"128x128", "128x64", "128x384", "384x128"})
@@ -64,7 +70,7 @@ public class LinearProductsBenchmark {
     public float[] forwardDotPerOutput() {
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
-                y[r * out + o] = Blas.dot(x, r * in, w, o * in, in);
+                y[r * out + o] = dot(x, r * in, w, o * in, in);
             }
         }
         return y;
@@ -92,4 +98,34 @@ public class LinearProductsBenchmark {
         return dx;
     }
 
+    /** The old trainer's dot product: lane-split fma, then a fixed-order fold of the lanes. */
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float sum = 0f;
+        int bound = S.loopBound(n);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += S.length()) {
+                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+            }
+            for (VectorShuffle<Float> f : FOLD) {
+                acc = acc.add(acc.rearrange(f));
+            }
+            sum = acc.lane(0);
+        }
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(S.length());
+        VectorShuffle<Float>[] f = new VectorShuffle[steps];
+        for (int k = 0; k < steps; k++) {
+            f[k] = VectorShuffle.iota(S, S.length() >> (k + 1), 1, true);
+        }
+        return f;
+    }
 }
