@@ -13,7 +13,9 @@ public final class DecodingFlags {
             "max-new-tokens", "temperature", "top-k", "top-p", "seed");
 
     public static final String HELP = """
-              --decoder block|ar        block diffusion (default) or one token per forward
+              --decoder block|ar|speculative  block diffusion (default), one token per forward, or
+                                        Fast-dVLM's speculative blocks (greedy; models trained
+                                        with the causal-LM loss; equals ar token for token)
               --block-size N            tokens decoded in parallel (default: the model's block_size)
               --steps N                 denoising steps per block (default: the block size)
               --remasking static|dynamic  static: the k most confident per step; dynamic (default):
@@ -32,7 +34,7 @@ public final class DecodingFlags {
     public static DecodingSettings settings(Args a) {
         try {
             return new DecodingSettings(
-                    DecoderKind.valueOf(a.choice("decoder", "block", "block", "ar").toUpperCase(Locale.ROOT)),
+                    DecoderKind.valueOf(a.choice("decoder", "block", "block", "ar", "speculative").toUpperCase(Locale.ROOT)),
                     a.integer("block-size", 0, 1), a.integer("steps", 0, 1),
                     RemaskingKind.valueOf(a.choice("remasking", "dynamic", "static", "dynamic").toUpperCase(Locale.ROOT)),
                     a.number("threshold", DecodingSettings.DEFAULT_THRESHOLD, -Float.MAX_VALUE, Float.MAX_VALUE),

@@ -17,12 +17,27 @@ public final class SequenceFactory {
         this.settings = settings;
         this.model = model;
         if (!model.isDiffusion()) {
-            if (settings.decoder() == DecoderKind.BLOCK) {
+            if (settings.decoder() != DecoderKind.AR) {
                 throw new IllegalArgumentException("this model is autoregressive (its config.json has no mask_token_id): "
                         + "use --decoder ar");
             }
             blockSize = 1;
             steps = 1;
+        } else if (settings.decoder() == DecoderKind.SPECULATIVE) {
+            if (!model.causalLm()) {
+                throw new IllegalArgumentException("--decoder speculative needs a model trained with the causal-LM loss "
+                        + "on its clean half (Fast-dVLM's recipe, causal_lm_loss in config.json); this one was not: "
+                        + "use --decoder block or ar");
+            }
+            if (!settings.greedy()) {
+                throw new IllegalArgumentException("--decoder speculative is greedy only: its answer equals the AR greedy "
+                        + "answer, so --temperature must be 0");
+            }
+            blockSize = settings.blockSize() == 0 ? model.blockSize() : settings.blockSize();
+            if (blockSize < 2) {
+                throw new IllegalArgumentException("--decoder speculative needs --block-size >= 2, got " + blockSize);
+            }
+            steps = 2;
         } else if (settings.decoder() == DecoderKind.AR) {
             // A diffusion model decoded one token per forward: block diffusion with B = S = 1.
             blockSize = 1;
@@ -53,8 +68,13 @@ public final class SequenceFactory {
     public Sequence create(String id, int[] prompt, KvCache cache) {
         TokenChooser chooser = new TokenChooser(settings.greedy() ? null
                 : new Sampler(settings.temperature(), settings.topK(), settings.topP(), settings.seed(), id));
-        if (!model.isDiffusion()) {
+        if (!model.isDiffusion() || (model.causalLm() && settings.decoder() == DecoderKind.AR)) {
+            // A model trained with the causal-LM loss decodes causally with shifted logits, as it verifies.
             return new ArSequence(prompt, chooser, settings.maxNewTokens(), model::isEos, cache);
+        }
+        if (settings.decoder() == DecoderKind.SPECULATIVE) {
+            return new SpeculativeSequence(prompt, blockSize, settings.maxNewTokens(), model.maskTokenId(), model::isEos,
+                    cache);
         }
         return new BlockSequence(prompt, blockSize, steps, Remasking.of(settings.remasking(), settings.threshold()),
                 chooser, settings.maxNewTokens(), model.maskTokenId(), model::isEos, cache);

@@ -12,9 +12,18 @@ import java.util.List;
  * @param systemPrompt system message of the caption chat, or null for none
  * @param captionPrompt the user instruction that follows the image
  * @param imagePlaceholder the text that marks where image features are spliced
+ * @param causalLm whether the model was also trained with the causal-LM loss on its clean half
+ *        (Fast-dVLM's recipe; {@code causal_lm_loss} in config.json): it then decodes
+ *        autoregressively with shifted logits and can verify its own drafts (speculative decoding)
  */
 public record DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
-                               String captionPrompt, String imagePlaceholder) {
+                               String captionPrompt, String imagePlaceholder, boolean causalLm) {
+
+    /** Defaults of a model trained without the causal-LM loss (DiffusionVL's recipe). */
+    public DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
+                            String captionPrompt, String imagePlaceholder) {
+        this(maskTokenId, eosTokenIds, blockSize, systemPrompt, captionPrompt, imagePlaceholder, false);
+    }
 
     public boolean isDiffusion() {
         return maskTokenId >= 0;

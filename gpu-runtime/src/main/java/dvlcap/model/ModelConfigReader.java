@@ -83,7 +83,9 @@ public final class ModelConfigReader {
         String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText() : null;
         String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
         String placeholder = root.path("image_placeholder").asText("<image>");
-        DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder);
+        boolean causalLm = root.path("causal_lm_loss").asBoolean(false);
+        DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder,
+                causalLm);
         return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect);
     }
 

@@ -54,6 +54,9 @@ public final class ModelConfigWriter {
         if (d.isDiffusion()) {
             c.put("mask_token_id", d.maskTokenId());
             c.put("block_size", d.blockSize());
+            if (d.causalLm()) {
+                c.put("causal_lm_loss", true);
+            }
         }
         c.put("mm_projector_type", "mlp2x_gelu");
         c.put("mm_hidden_size", v.hiddenSize());
