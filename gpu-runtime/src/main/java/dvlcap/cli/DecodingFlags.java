@@ -10,7 +10,7 @@ import java.util.Set;
 /** The decoding flags shared by caption, bench, eval and job, and their help text. */
 public final class DecodingFlags {
     public static final Set<String> VALUED = Set.of("decoder", "block-size", "steps", "remasking", "threshold",
-            "max-new-tokens", "temperature", "top-k", "top-p", "seed");
+            "max-new-tokens", "temperature", "top-k", "top-p", "seed", "sub-block");
 
     public static final String HELP = """
               --decoder block|ar|speculative  block diffusion (default), one token per forward, or
@@ -21,6 +21,9 @@ public final class DecodingFlags {
               --remasking static|dynamic  static: the k most confident per step; dynamic (default):
                                         those and every position above --threshold
               --threshold T             dynamic remasking confidence threshold (default 0.85)
+              --sub-block N             denoise each block N positions at a time, left to right:
+                                        every mask above --threshold, else the most confident
+                                        (Fast-dVLM's MDM mode; 0 = off, default)
               --max-new-tokens N        longest answer in tokens (default 128)
               --temperature T           0 = greedy (default); > 0 samples, seeded per image
               --top-k N                 sample among the N most likely tokens (0 = off, default)
@@ -39,7 +42,8 @@ public final class DecodingFlags {
                     RemaskingKind.valueOf(a.choice("remasking", "dynamic", "static", "dynamic").toUpperCase(Locale.ROOT)),
                     a.number("threshold", DecodingSettings.DEFAULT_THRESHOLD, -Float.MAX_VALUE, Float.MAX_VALUE),
                     a.integer("max-new-tokens", 128, 1), a.number("temperature", 0f, 0f, 100f),
-                    a.integer("top-k", 0, 0), a.number("top-p", 1f, Float.MIN_VALUE, 1f), a.longValue("seed", 0));
+                    a.integer("top-k", 0, 0), a.number("top-p", 1f, Float.MIN_VALUE, 1f), a.longValue("seed", 0),
+                    a.integer("sub-block", 0, 0));
         } catch (IllegalArgumentException e) {
             if (e instanceof Args.UsageException u) {
                 throw u;

@@ -45,6 +45,13 @@ public final class SequenceFactory {
         } else {
             blockSize = settings.blockSize() == 0 ? model.blockSize() : settings.blockSize();
             steps = settings.steps() == 0 ? blockSize : settings.steps();
+            if (settings.subBlock() > 0 && blockSize % settings.subBlock() != 0) {
+                throw new IllegalArgumentException("--sub-block " + settings.subBlock() + " must divide the block size "
+                        + blockSize);
+            }
+        }
+        if (settings.subBlock() > 0 && settings.decoder() != DecoderKind.BLOCK) {
+            throw new IllegalArgumentException("--sub-block applies to --decoder block only");
         }
     }
 
@@ -76,7 +83,9 @@ public final class SequenceFactory {
             return new SpeculativeSequence(prompt, blockSize, settings.maxNewTokens(), model.maskTokenId(), model::isEos,
                     cache);
         }
-        return new BlockSequence(prompt, blockSize, steps, Remasking.of(settings.remasking(), settings.threshold()),
+        Remasking remasking = settings.subBlock() > 0 ? new SubBlockRemasking(settings.subBlock(), settings.threshold())
+                : Remasking.of(settings.remasking(), settings.threshold());
+        return new BlockSequence(prompt, blockSize, steps, remasking,
                 chooser, settings.maxNewTokens(), model.maskTokenId(), model::isEos, cache);
     }
 }
