@@ -45,6 +45,11 @@ public final class SequenceFactory {
         } else {
             blockSize = settings.blockSize() == 0 ? model.blockSize() : settings.blockSize();
             steps = settings.steps() == 0 ? blockSize : settings.steps();
+            if (model.causalLm() && blockSize < 2) {
+                throw new IllegalArgumentException("block decoding of a model trained with the causal-LM loss needs "
+                        + "--block-size >= 2 (its blocks start with the inherited token); use --decoder ar for one token "
+                        + "per forward");
+            }
             if (settings.subBlock() > 0 && blockSize % settings.subBlock() != 0) {
                 throw new IllegalArgumentException("--sub-block " + settings.subBlock() + " must divide the block size "
                         + blockSize);
@@ -85,6 +90,10 @@ public final class SequenceFactory {
         }
         Remasking remasking = settings.subBlock() > 0 ? new SubBlockRemasking(settings.subBlock(), settings.threshold())
                 : Remasking.of(settings.remasking(), settings.threshold());
+        if (model.causalLm()) {
+            return new FastBlockSequence(prompt, blockSize, steps, remasking, chooser, settings.maxNewTokens(),
+                    model.maskTokenId(), model::isEos, cache);
+        }
         return new BlockSequence(prompt, blockSize, steps, remasking,
                 chooser, settings.maxNewTokens(), model.maskTokenId(), model::isEos, cache);
     }
