@@ -8,7 +8,7 @@ package dvlcap.decode;
  */
 public record DecodingSettings(DecoderKind decoder, int blockSize, int steps, RemaskingKind remasking,
                                float threshold, int maxNewTokens, float temperature, int topK, float topP,
-                               long seed, int subBlock) {
+                               long seed, int subBlock) implements java.io.Serializable {
 
     /** Settings without sub-block denoising. */
     public DecodingSettings(DecoderKind decoder, int blockSize, int steps, RemaskingKind remasking, float threshold,

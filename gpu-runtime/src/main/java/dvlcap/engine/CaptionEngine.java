@@ -2,6 +2,7 @@ package dvlcap.engine;
 
 import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
+import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
 import dvlcap.image.VisionPreprocessor;
@@ -9,6 +10,7 @@ import dvlcap.image.VisionPreprocessors;
 import dvlcap.model.CaptionPrompt;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
+import dvlcap.model.ModelIdentity;
 import dvlcap.model.PromptTokens;
 import dvlcap.model.TextTokenizer;
 import dvlcap.nn.InputRows;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -36,6 +39,7 @@ public final class CaptionEngine implements AutoCloseable {
     private static final Object STOP = new Object();
 
     private final ModelDirectory files;
+    private final ModelIdentity identity;
     private final LlavaModel model;
     private final Backend backend;
     private final CaptionPrompt prompt;
@@ -52,6 +56,7 @@ public final class CaptionEngine implements AutoCloseable {
 
     private CaptionEngine(ModelDirectory files, Backend backend, EngineOptions options) {
         this.files = files;
+        this.identity = ModelIdentity.of(files.dir());
         this.backend = backend;
         this.options = options;
         ModelConfig config = files.config();
@@ -108,7 +113,16 @@ public final class CaptionEngine implements AutoCloseable {
     }
 
     public String modelName() {
-        return files.dir().getFileName().toString();
+        return identity.name();
+    }
+
+    /** The model, backend and effective decoding settings this engine's captions are made with. */
+    public CaptionProvenance provenance() {
+        DecodingSettings s = options.settings();
+        String remasking = s.subBlock() > 0 ? "sub-block" : s.remasking().name().toLowerCase(Locale.ROOT);
+        return new CaptionProvenance(identity, backend.name(), s.decoder().name().toLowerCase(Locale.ROOT),
+                factory.blockSize(), factory.steps(), remasking, CaptionProvenance.decimal(s.threshold()), s.subBlock(),
+                DvlcapVersion.get());
     }
 
     public String backendName() {

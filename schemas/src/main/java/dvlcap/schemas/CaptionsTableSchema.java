@@ -9,7 +9,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class CaptionsTableSchema {
 
     public static final String NAME = "captions";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Identity of the image: its path for file inputs, its key for table inputs. Unique per table. */
     public static final String ID = "id";
@@ -27,15 +27,25 @@ public final class CaptionsTableSchema {
     public static final String PREFILL_MS = ResultBatchSchema.PREFILL_MS;
     public static final String DECODE_MS = ResultBatchSchema.DECODE_MS;
     public static final String LATENCY_MS = ResultBatchSchema.LATENCY_MS;
+    /** The model directory's name. */
     public static final String MODEL = "model";
-    /** "block" or "ar". */
+    /** {@code sha256:} of the model's config.json and weights index: which checkpoint this was. */
+    public static final String MODEL_HASH = "model_hash";
+    /** The dvlcap version that made the caption. */
+    public static final String DVLCAP_VERSION = "dvlcap_version";
+    /** The backend the engine actually ran on, e.g. cpu-vector or cuda. */
+    public static final String BACKEND = "backend";
+    /** "block", "ar" or "speculative". */
     public static final String DECODER = "decoder";
-    /** Block size used (0 = the model's own). */
+    /** Block size actually used (the model's own when the run asked for its default; 1 for ar). */
     public static final String BLOCK_SIZE = "block_size";
-    /** Denoising steps per block (0 = as many as the block size). */
+    /** Denoising steps per block actually used (forwards per block for speculative). */
     public static final String STEPS = "steps";
-    /** "static" or "dynamic". */
+    /** Sub-block size of sub-block denoising; 0 when off. */
+    public static final String SUB_BLOCK = "sub_block";
+    /** "static", "dynamic" or "sub-block". */
     public static final String REMASKING = "remasking";
+    /** The confidence threshold as written (float64, so 0.85 reads back as 0.85). */
     public static final String THRESHOLD = "threshold";
     public static final String RUN_ID = "run_id";
 
@@ -54,11 +64,15 @@ public final class CaptionsTableSchema {
             Fields.float64(DECODE_MS, false),
             Fields.float64(LATENCY_MS, false),
             Fields.string(MODEL, false),
+            Fields.string(MODEL_HASH, false),
+            Fields.string(DVLCAP_VERSION, false),
+            Fields.string(BACKEND, false),
             Fields.string(DECODER, false),
             Fields.int32(BLOCK_SIZE, false),
             Fields.int32(STEPS, false),
+            Fields.int32(SUB_BLOCK, false),
             Fields.string(REMASKING, false),
-            Fields.float32(THRESHOLD, false),
+            Fields.float64(THRESHOLD, false),
             Fields.string(RUN_ID, false));
 
     private CaptionsTableSchema() {

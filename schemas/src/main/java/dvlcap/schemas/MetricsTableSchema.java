@@ -9,7 +9,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class MetricsTableSchema {
 
     public static final String NAME = "metrics";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final String RUN_ID = "run_id";
     public static final String STARTED_AT = "started_at";
@@ -33,9 +33,12 @@ public final class MetricsTableSchema {
     public static final String CIDER_D = "cider_d";
     // The settings of the run, one column each, so sweeps can group by them.
     public static final String MODEL = CaptionsTableSchema.MODEL;
+    public static final String MODEL_HASH = CaptionsTableSchema.MODEL_HASH;
+    public static final String DVLCAP_VERSION = CaptionsTableSchema.DVLCAP_VERSION;
     public static final String DECODER = CaptionsTableSchema.DECODER;
     public static final String BLOCK_SIZE = CaptionsTableSchema.BLOCK_SIZE;
     public static final String STEPS = CaptionsTableSchema.STEPS;
+    public static final String SUB_BLOCK = CaptionsTableSchema.SUB_BLOCK;
     public static final String REMASKING = CaptionsTableSchema.REMASKING;
     public static final String THRESHOLD = CaptionsTableSchema.THRESHOLD;
     public static final String MAX_NEW_TOKENS = "max_new_tokens";
@@ -65,11 +68,14 @@ public final class MetricsTableSchema {
             Fields.float64(ROUGE_L, true),
             Fields.float64(CIDER_D, true),
             Fields.string(MODEL, false),
+            Fields.string(MODEL_HASH, false),
+            Fields.string(DVLCAP_VERSION, false),
             Fields.string(DECODER, false),
             Fields.int32(BLOCK_SIZE, false),
             Fields.int32(STEPS, false),
+            Fields.int32(SUB_BLOCK, false),
             Fields.string(REMASKING, false),
-            Fields.float32(THRESHOLD, false),
+            Fields.float64(THRESHOLD, false),
             Fields.int32(MAX_NEW_TOKENS, false),
             Fields.int32(BATCH_SIZE, false),
             Fields.int64(SEED, false),

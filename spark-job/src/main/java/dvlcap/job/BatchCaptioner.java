@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.image.VisionInput;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -27,8 +28,11 @@ public interface BatchCaptioner extends AutoCloseable {
      */
     PendingBatch submit(VectorSchemaRoot images);
 
-    /** The name recorded in the {@code model} column. */
-    String modelName();
+    /**
+     * The model, backend and effective decoding settings recorded in every captions row (what the
+     * engine actually runs with, not what was requested).
+     */
+    CaptionProvenance provenance();
 
     /** Releases the engine; called once, when the executor JVM ends. */
     @Override

@@ -10,7 +10,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import dvlcap.decode.DecodingSettings;
+import dvlcap.engine.CaptionProvenance;
+import dvlcap.engine.DvlcapVersion;
+import dvlcap.model.ModelIdentity;
 import dvlcap.schemas.CaptionsTableSchema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -94,7 +99,7 @@ public final class CaptionJob {
         String factory = options.sparkConf().getOrDefault(FACTORY_CONF,
                 spark.conf().get(FACTORY_CONF, EngineSpec.ENGINE_FACTORY));
         PartitionCaptioner captioner = new PartitionCaptioner(EngineSpec.of(options, factory), new HadoopConf(hadoop),
-                RunInfo.of(runId, options), options.batchSize(), done, failed);
+                runId, options.batchSize(), done, failed);
         Dataset<Row> captions = inputs.mapPartitions(captioner, Encoders.row(CaptionRows.SCHEMA));
 
         long t0 = System.nanoTime();
@@ -109,8 +114,9 @@ public final class CaptionJob {
 
         Dataset<Row> runRows = spark.read().schema(CaptionRows.SCHEMA).parquet(captionsPath)
                 .filter(col(CaptionsTableSchema.RUN_ID).equalTo(runId));
-        String model = modelName(runRows);
-        RunMetrics metrics = MetricsCalculator.compute(runRows, runId, startedAt, wall, model, options, references);
+        CaptionProvenance provenance = provenance(runRows);
+        RunMetrics metrics = MetricsCalculator.compute(runRows, runId, startedAt, wall, provenance, options,
+                references);
         spark.createDataFrame(List.of(metrics.toRow()), RunMetrics.SCHEMA).coalesce(1).write().mode(SaveMode.Append)
                 .parquet(metricsPath);
         writeMarker(fs, out, metrics);
@@ -140,9 +146,25 @@ public final class CaptionJob {
         return (int) Math.max(1, Math.min(total, Math.max(byParallelism, bySize)));
     }
 
-    private String modelName(Dataset<Row> runRows) {
-        List<Row> first = runRows.select(CaptionsTableSchema.MODEL).limit(1).collectAsList();
-        return first.isEmpty() ? new Path(options.model()).getName() : first.get(0).getString(0);
+    /**
+     * What the run's rows say made them (the executors' engines), or, for a run without rows, what
+     * was asked for.
+     */
+    private CaptionProvenance provenance(Dataset<Row> runRows) {
+        List<Row> first = runRows.select(CaptionsTableSchema.MODEL, CaptionsTableSchema.MODEL_HASH,
+                CaptionsTableSchema.BACKEND, CaptionsTableSchema.DECODER, CaptionsTableSchema.BLOCK_SIZE,
+                CaptionsTableSchema.STEPS, CaptionsTableSchema.REMASKING, CaptionsTableSchema.THRESHOLD,
+                CaptionsTableSchema.SUB_BLOCK, CaptionsTableSchema.DVLCAP_VERSION).limit(1).collectAsList();
+        if (first.isEmpty()) {
+            DecodingSettings d = options.decodingSettings();
+            return new CaptionProvenance(new ModelIdentity(new Path(options.model()).getName(), ""), options.backend(),
+                    d.decoder().name().toLowerCase(Locale.ROOT), d.blockSize(), d.steps(),
+                    d.remasking().name().toLowerCase(Locale.ROOT), CaptionProvenance.decimal(d.threshold()),
+                    d.subBlock(), DvlcapVersion.get());
+        }
+        Row r = first.get(0);
+        return new CaptionProvenance(new ModelIdentity(r.getString(0), r.getString(1)), r.getString(2), r.getString(3),
+                r.getInt(4), r.getInt(5), r.getString(6), r.getDouble(7), r.getInt(8), r.getString(9));
     }
 
     private static void writeMarker(FileSystem fs, Path out, RunMetrics m) {

@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.schemas.CaptionsTableSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ public final class CaptionRows {
      * @throws IllegalStateException if the batch does not have one row per source, or its ids differ
      *         from {@code ids} (an engine that reorders results would mislabel captions)
      */
-    public static List<Row> of(VectorSchemaRoot results, List<String> ids, List<String> sources, String model,
-                               RunInfo run) {
+    public static List<Row> of(VectorSchemaRoot results, List<String> ids, List<String> sources, CaptionProvenance p,
+                               String runId) {
         List<CaptionOutcome> outcomes = ResultBatches.read(results);
         if (outcomes.size() != ids.size()) {
             throw new IllegalStateException("result batch has " + outcomes.size() + " rows for " + ids.size()
@@ -37,8 +38,8 @@ public final class CaptionRows {
             double perForward = o.forwardPasses() == 0 ? 0 : (double) o.tokens() / o.forwardPasses();
             rows.add(RowFactory.create(o.id(), sources.get(i), o.caption(), o.status().value(), o.error(),
                     o.tokens(), o.blocks(), o.forwardPasses(), perForward, o.visionMs(), o.prefillMs(),
-                    o.decodeMs(), o.latencyMs(), model, run.decoder(), run.blockSize(), run.steps(),
-                    run.remasking(), run.threshold(), run.runId()));
+                    o.decodeMs(), o.latencyMs(), p.model().name(), p.model().hash(), p.dvlcapVersion(), p.backend(),
+                    p.decoder(), p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), runId));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 package dvlcap.job;
 
 import dvlcap.engine.CaptionEngine;
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.engine.CaptionRequest;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.Counters;
@@ -84,8 +85,8 @@ final class EngineBatchCaptioner implements BatchCaptioner {
     }
 
     @Override
-    public String modelName() {
-        return engine.modelName();
+    public CaptionProvenance provenance() {
+        return engine.provenance();
     }
 
     @Override

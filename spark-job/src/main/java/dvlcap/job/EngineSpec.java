@@ -1,8 +1,6 @@
 package dvlcap.job;
 
-import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
-import dvlcap.decode.RemaskingKind;
 import java.io.Serializable;
 
 /**
@@ -14,22 +12,15 @@ import java.io.Serializable;
  * @param backend      auto, cpu or cuda
  * @param factoryClass the {@link CaptionerFactory} implementation
  */
-public record EngineSpec(String model, String modelCache, DecoderKind decoder, int blockSize, int steps,
-                         RemaskingKind remasking, float threshold, int maxNewTokens, float temperature, int topK,
-                         float topP, long seed, int maxBatch, String prompt, String backend, String factoryClass)
+public record EngineSpec(String model, String modelCache, DecodingSettings settings, int maxBatch, String prompt,
+                         String backend, String factoryClass)
         implements Serializable {
 
     /** The default captioner: the dvlcap engine. */
     public static final String ENGINE_FACTORY = "dvlcap.job.EngineCaptionerFactory";
 
     public static EngineSpec of(JobOptions o, String factoryClass) {
-        return new EngineSpec(o.model(), o.modelCache(), o.decoder(), o.blockSize(), o.steps(), o.remasking(),
-                o.threshold(), o.maxNewTokens(), o.temperature(), o.topK(), o.topP(), o.seed(), o.batchSize(),
-                o.prompt(), o.backend(), factoryClass);
-    }
-
-    public DecodingSettings settings() {
-        return new DecodingSettings(decoder, blockSize, steps, remasking, threshold, maxNewTokens, temperature, topK,
-                topP, seed);
+        return new EngineSpec(o.model(), o.modelCache(), o.decodingSettings(), o.batchSize(), o.prompt(), o.backend(),
+                factoryClass);
     }
 }

@@ -1,8 +1,6 @@
 package dvlcap.job;
 
-import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
-import dvlcap.decode.RemaskingKind;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -17,8 +15,7 @@ import java.util.Map;
  * @param output       output directory: {@code captions/}, {@code metrics/}, {@code _SUCCESS}
  * @param model        model directory (local, hdfs://, s3a://)
  * @param modelCache   local directory executors copy remote models into
- * @param blockSize    0 = the model's block size
- * @param steps        0 = as many steps as the block size
+ * @param decoding     decoding settings (block size and steps 0 = the model's own)
  * @param prompt       user prompt; null = the model's caption prompt
  * @param references   manifest.jsonl with reference captions; null = no quality scores
  * @param partitions   0 = chosen from the input size and the cluster's parallelism
@@ -28,9 +25,7 @@ import java.util.Map;
  */
 public record JobOptions(String input, InputFormat inputFormat, String imageColumn, String idColumn,
                          String output, String model, String modelCache,
-                         DecoderKind decoder, int blockSize, int steps, RemaskingKind remasking, float threshold,
-                         int maxNewTokens, float temperature, int topK, float topP, long seed,
-                         int batchSize, String prompt, String references, int partitions, boolean resume,
+                         DecodingSettings decoding, int batchSize, String prompt, String references, int partitions, boolean resume,
                          long limit, String master, String backend, double progressSeconds,
                          Map<String, String> sparkConf, int show) implements Serializable {
 
@@ -50,7 +45,6 @@ public record JobOptions(String input, InputFormat inputFormat, String imageColu
 
     /** The engine's decoding settings for these options. */
     public DecodingSettings decodingSettings() {
-        return new DecodingSettings(decoder, blockSize, steps, remasking, threshold, maxNewTokens, temperature,
-                topK, topP, seed);
+        return decoding;
     }
 }

@@ -35,11 +35,14 @@ public final class JobOptionsParser {
                     + "once per executor into --model-cache (default: the embedded models/shapes-dvlm)"),
             new Option("--model-cache", "DIR", "local directory for copies of remote models (default "
                     + "$TMPDIR/dvlcap-models)"),
-            new Option("--decoder", "block|ar", "block diffusion or the autoregressive baseline (default block)"),
+            new Option("--decoder", "block|ar|speculative", "block diffusion, the autoregressive baseline, or Fast-dVLM's "
+                    + "speculative blocks (greedy; models trained with the causal-LM loss) (default block)"),
             new Option("--block-size", "N", "tokens per block, >= 1 (default: the model's)"),
             new Option("--steps", "N", "denoising steps per block, >= 1 (default: the block size)"),
             new Option("--remasking", "static|dynamic", "low-confidence remasking (default dynamic)"),
             new Option("--threshold", "T", "confidence threshold of dynamic remasking (default 0.85)"),
+            new Option("--sub-block", "N", "denoise each block N positions at a time: every mask above --threshold, "
+                    + "else the most confident (Fast-dVLM's MDM mode; 0 = off, default)"),
             new Option("--max-new-tokens", "N", "answer length bound, >= 1 (default 128)"),
             new Option("--temperature", "T", "sampling temperature, >= 0; 0 is greedy (default 0)"),
             new Option("--top-k", "K", "top-k sampling, 0 = off (default 0)"),
@@ -156,6 +159,9 @@ public final class JobOptionsParser {
             throw new UsageException("--top-p must be in (0, 1], got " + topP);
         }
         long seed = longValue(values, "--seed", Long.MIN_VALUE, d.seed());
+        int subBlock = intValue(values, "--sub-block", 0, d.subBlock());
+        DecodingSettings decoding = new DecodingSettings(decoder, blockSize, steps, remasking, threshold, maxNewTokens,
+                temperature, topK, topP, seed, subBlock);
         int batchSize = intValue(values, "--batch-size", 1, 16);
         int partitions = intValue(values, "--partitions", 1, 0);
         long limit = longValue(values, "--limit", 1, 0);
@@ -170,8 +176,7 @@ public final class JobOptionsParser {
         String cache = values.getOrDefault("--model-cache",
                 Path.of(System.getProperty("java.io.tmpdir"), "dvlcap-models").toString());
         return new JobOptions(input, format, values.getOrDefault("--image-column", "image"),
-                values.get("--id-column"), output, model, cache, decoder, blockSize, steps, remasking, threshold,
-                maxNewTokens, temperature, topK, topP, seed, batchSize, values.get("--prompt"),
+                values.get("--id-column"), output, model, cache, decoding, batchSize, values.get("--prompt"),
                 values.get("--references"), partitions, resume, limit, values.getOrDefault("--master", "local[*]"),
                 backend, progress, conf, intValue(values, "--show", 0, 10));
     }

@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.engine.CaptionProvenance;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -31,7 +32,8 @@ public final class MetricsCalculator {
      * @param references null for no quality scores
      */
     public static RunMetrics compute(Dataset<Row> runRows, String runId, Instant startedAt, double wallSeconds,
-                                     String model, JobOptions options, ReferenceCaptions references) {
+                                     CaptionProvenance provenance, JobOptions options,
+                                     ReferenceCaptions references) {
         Row agg = runRows.agg(
                 sum(when(col(CaptionsTableSchema.STATUS).equalTo(Status.OK.value()), 1).otherwise(0)),
                 count(lit(1)),
@@ -69,6 +71,7 @@ public final class MetricsCalculator {
                 forwards == 0 ? 0 : (double) tokens / forwards, p50, p95, scores == null ? 0 : scores.n(),
                 scores == null ? null : scores.bleu1(), scores == null ? null : scores.bleu2(),
                 scores == null ? null : scores.bleu3(), scores == null ? null : scores.bleu4(),
-                scores == null ? null : scores.rougeL(), scores == null ? null : scores.ciderD(), model, options);
+                scores == null ? null : scores.rougeL(), scores == null ? null : scores.ciderD(), provenance,
+                options);
     }
 }

@@ -41,16 +41,16 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
 
     private final EngineSpec spec;
     private final HadoopConf conf;
-    private final RunInfo run;
+    private final String runId;
     private final int batchSize;
     private final LongAccumulator imagesDone;
     private final LongAccumulator imagesFailed;
 
-    public PartitionCaptioner(EngineSpec spec, HadoopConf conf, RunInfo run, int batchSize,
+    public PartitionCaptioner(EngineSpec spec, HadoopConf conf, String runId, int batchSize,
                               LongAccumulator imagesDone, LongAccumulator imagesFailed) {
         this.spec = spec;
         this.conf = conf;
-        this.run = run;
+        this.runId = runId;
         this.batchSize = batchSize;
         this.imagesDone = imagesDone;
         this.imagesFailed = imagesFailed;
@@ -183,7 +183,7 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
 
         private void collect(InFlight batch) {
             try (VectorSchemaRoot results = batch.pending().await(allocator)) {
-                for (Row row : CaptionRows.of(results, batch.ids(), batch.sources(), captioner.modelName(), run)) {
+                for (Row row : CaptionRows.of(results, batch.ids(), batch.sources(), captioner.provenance(), runId)) {
                     ready.add(row);
                     imagesDone.add(1);
                     if (!row.isNullAt(ERROR_INDEX)) {

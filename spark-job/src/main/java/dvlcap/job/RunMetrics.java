@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.schemas.MetricsTableSchema;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -14,18 +15,20 @@ import org.apache.spark.sql.types.StructType;
 public record RunMetrics(String runId, Instant startedAt, long imagesOk, long imagesFailed, double wallSeconds,
                          double imagesPerSecond, double tokensPerSecond, double tokensPerForward,
                          double latencyP50Ms, double latencyP95Ms, long scored, Double bleu1, Double bleu2,
-                         Double bleu3, Double bleu4, Double rougeL, Double ciderD, String model, JobOptions options) {
+                         Double bleu3, Double bleu4, Double rougeL, Double ciderD, CaptionProvenance provenance,
+                         JobOptions options) {
 
     public static final StructType SCHEMA = SparkSchemas.toSpark(MetricsTableSchema.SCHEMA);
 
     /** The row, in {@link MetricsTableSchema} column order. */
     public Row toRow() {
         JobOptions o = options;
+        CaptionProvenance p = provenance;
         return RowFactory.create(runId, Timestamp.from(startedAt), imagesOk, imagesFailed, wallSeconds,
                 imagesPerSecond, tokensPerSecond, tokensPerForward, latencyP50Ms, latencyP95Ms, scored, bleu1, bleu2,
-                bleu3, bleu4, rougeL, ciderD, model, o.decoder().name().toLowerCase(Locale.ROOT), o.blockSize(),
-                o.steps(), o.remasking().name().toLowerCase(Locale.ROOT), o.threshold(), o.maxNewTokens(),
-                o.batchSize(), o.seed(), o.backend(), o.prompt(), o.input());
+                bleu3, bleu4, rougeL, ciderD, p.model().name(), p.model().hash(), p.dvlcapVersion(), p.decoder(),
+                p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), o.decodingSettings().maxNewTokens(), o.batchSize(),
+                o.decodingSettings().seed(), p.backend(), o.prompt(), o.input());
     }
 
     /** A few lines for the console at the end of a run. */

@@ -1,6 +1,8 @@
 package dvlcap.job;
 
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.image.VisionInput;
+import dvlcap.model.ModelIdentity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,10 +52,11 @@ class ArrowBatchesTest {
             List<CaptionOutcome> outcomes = List.of(
                     new CaptionOutcome("a", "a red square", null, 6, 2, 3, 1, 2, 3, 10),
                     CaptionOutcome.failed("b", "not an image"));
-            RunInfo run = new RunInfo("r1", "block", 8, 8, "dynamic", 0.85f);
+            CaptionProvenance run = new CaptionProvenance(new ModelIdentity("m", "sha256:ab"), "cpu-vector", "block", 8,
+                    4, "dynamic", 0.85, 0, "1.2.3");
             try (VectorSchemaRoot root = ResultBatches.write(outcomes, allocator)) {
                 assertEquals(ResultBatchSchema.SCHEMA.getFields(), root.getSchema().getFields());
-                List<Row> rows = CaptionRows.of(root, List.of("a", "b"), List.of("s/a", "s/b"), "m", run);
+                List<Row> rows = CaptionRows.of(root, List.of("a", "b"), List.of("s/a", "s/b"), run, "r1");
                 Row a = rows.get(0);
                 assertEquals("a", a.getString(0));
                 assertEquals("s/a", a.getString(1));
@@ -64,9 +67,16 @@ class ArrowBatchesTest {
                 assertEquals("error", b.getString(3));
                 assertEquals("not an image", b.getString(4));
                 assertEquals("r1", b.getString(CaptionRows.SCHEMA.fieldIndex("run_id")));
+                for (Row r : rows) {
+                    assertEquals("sha256:ab", r.getString(CaptionRows.SCHEMA.fieldIndex("model_hash")));
+                    assertEquals("cpu-vector", r.getString(CaptionRows.SCHEMA.fieldIndex("backend")));
+                    assertEquals(4, r.getInt(CaptionRows.SCHEMA.fieldIndex("steps")));
+                    assertEquals(0.85, r.getDouble(CaptionRows.SCHEMA.fieldIndex("threshold")), "exactly 0.85");
+                    assertEquals("1.2.3", r.getString(CaptionRows.SCHEMA.fieldIndex("dvlcap_version")));
+                }
                 assertEquals(CaptionRows.SCHEMA.fields().length, b.length());
                 assertThrows(IllegalStateException.class,
-                        () -> CaptionRows.of(root, List.of("b", "a"), List.of("x", "y"), "m", run), "reordered");
+                        () -> CaptionRows.of(root, List.of("b", "a"), List.of("x", "y"), run, "r1"), "reordered");
             }
             assertEquals(0, allocator.getAllocatedMemory());
         }

@@ -137,7 +137,9 @@ class CaptionJobTest {
         assertEquals(expected.size() - valid, m.<Long>getAs("images_failed"));
         assertEquals(9 / 4.0, m.<Double>getAs("tokens_per_forward"), 1e-9, "9 words in 4 forwards each");
         assertEquals("ar", m.getAs("decoder"));
-        assertEquals(0.5f, m.<Float>getAs("threshold"));
+        assertEquals(0.5, m.<Double>getAs("threshold"));
+        assertEquals("test-mean-colour", m.getAs("backend"), "the backend the executors ran, not the requested auto");
+        assertEquals("sha256:mean-colour", m.getAs("model_hash"));
         assertNull(m.getAs("bleu4"), "no references, no scores");
         String runId = m.getAs("run_id");
         Map<String, Row> rows = captionsById(out);

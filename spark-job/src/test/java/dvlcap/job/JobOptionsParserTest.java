@@ -29,10 +29,10 @@ class JobOptionsParserTest {
     @Test
     void defaultsMatchTheCaptionCommand() throws UsageException {
         JobOptions o = parse();
-        assertEquals(DecoderKind.BLOCK, o.decoder());
-        assertEquals(RemaskingKind.DYNAMIC, o.remasking());
-        assertEquals(0.85f, o.threshold());
-        assertEquals(128, o.maxNewTokens());
+        assertEquals(DecoderKind.BLOCK, o.decodingSettings().decoder());
+        assertEquals(RemaskingKind.DYNAMIC, o.decodingSettings().remasking());
+        assertEquals(0.85f, o.decodingSettings().threshold());
+        assertEquals(128, o.decodingSettings().maxNewTokens());
         assertEquals(16, o.batchSize());
         assertEquals("local[*]", o.master());
         assertEquals("auto", o.backend());
@@ -50,15 +50,15 @@ class JobOptionsParserTest {
                 "--seed", "-3", "--references", "r.jsonl", "--partitions", "12", "--resume", "--limit", "100",
                 "--master", "local[2]", "--backend", "cuda", "--conf", "spark.a=b=c", "--image-column", "jpg",
                 "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9");
-        assertEquals(DecoderKind.AR, o.decoder());
-        assertEquals(8, o.blockSize());
-        assertEquals(4, o.steps());
-        assertEquals(RemaskingKind.STATIC, o.remasking());
-        assertEquals(0.9f, o.threshold());
-        assertEquals(64, o.maxNewTokens());
+        assertEquals(DecoderKind.AR, o.decodingSettings().decoder());
+        assertEquals(8, o.decodingSettings().blockSize());
+        assertEquals(4, o.decodingSettings().steps());
+        assertEquals(RemaskingKind.STATIC, o.decodingSettings().remasking());
+        assertEquals(0.9f, o.decodingSettings().threshold());
+        assertEquals(64, o.decodingSettings().maxNewTokens());
         assertEquals(32, o.batchSize());
         assertEquals("Describe.", o.prompt());
-        assertEquals(-3, o.seed());
+        assertEquals(-3, o.decodingSettings().seed());
         assertEquals("r.jsonl", o.references());
         assertEquals(12, o.partitions());
         assertTrue(o.resume());

@@ -1,6 +1,10 @@
 package dvlcap.job;
 
+import dvlcap.decode.DecodingSettings;
+import dvlcap.engine.CaptionProvenance;
+import dvlcap.engine.DvlcapVersion;
 import dvlcap.image.VisionInput;
+import dvlcap.model.ModelIdentity;
 import dvlcap.image.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -26,7 +30,12 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
     @Override
     public BatchCaptioner open(Path localModel, EngineSpec spec, String gpu) {
         OPENED.incrementAndGet();
-        return new Captioner(localModel.getFileName().toString());
+        DecodingSettings d = spec.settings();
+        // What a real engine reports: the settings it runs with (here simply the requested ones).
+        return new Captioner(new CaptionProvenance(new ModelIdentity(localModel.getFileName().toString(),
+                "sha256:mean-colour"), "test-mean-colour", d.decoder().name().toLowerCase(Locale.ROOT),
+                d.blockSize(), d.steps(), d.remasking().name().toLowerCase(Locale.ROOT),
+                CaptionProvenance.decimal(d.threshold()), d.subBlock(), DvlcapVersion.get()));
     }
 
     private static final class Captioner implements BatchCaptioner {
@@ -36,10 +45,10 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
             t.setDaemon(true);
             return t;
         });
-        private final String model;
+        private final CaptionProvenance provenance;
 
-        Captioner(String model) {
-            this.model = model;
+        Captioner(CaptionProvenance provenance) {
+            this.provenance = provenance;
         }
 
         @Override
@@ -88,8 +97,8 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
         }
 
         @Override
-        public String modelName() {
-            return model;
+        public CaptionProvenance provenance() {
+            return provenance;
         }
 
         @Override

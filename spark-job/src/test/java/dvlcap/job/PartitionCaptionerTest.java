@@ -3,8 +3,7 @@ package dvlcap.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dvlcap.decode.DecoderKind;
-import dvlcap.decode.RemaskingKind;
+import dvlcap.decode.DecodingSettings;
 import dvlcap.testing.BadImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,13 +37,12 @@ class PartitionCaptionerTest {
                         bytes ? null : p.toString(), bytes ? Files.readAllBytes(p) : null}, ImageFilesInput.SCHEMA));
             }
         }
-        EngineSpec spec = new EngineSpec(model.toString(), dir.resolve("cache").toString(), DecoderKind.BLOCK, 0, 0,
-                RemaskingKind.DYNAMIC, 0.85f, 16, 0, 0, 1, 0, 5, null, "cpu",
-                MeanColourCaptionerFactory.class.getName());
+        EngineSpec spec = new EngineSpec(model.toString(), dir.resolve("cache").toString(),
+                DecodingSettings.defaults().withMaxNewTokens(16), 5, null, "cpu", MeanColourCaptionerFactory.class.getName());
         LongAccumulator done = new LongAccumulator();
         LongAccumulator failed = new LongAccumulator();
         PartitionCaptioner f = new PartitionCaptioner(spec, new HadoopConf(new Configuration()),
-                new RunInfo("r", "block", 0, 0, "dynamic", 0.85f), 5, done, failed);
+                "r", 5, done, failed);
         Iterator<Row> out = f.call(input.iterator());
         List<String> ids = new ArrayList<>();
         while (out.hasNext()) {

@@ -33,7 +33,7 @@ class SparkSchemasTest {
         assertEquals(DataTypes.StringType, t.apply("id").dataType());
         assertEquals(DataTypes.IntegerType, t.apply("tokens").dataType());
         assertEquals(DataTypes.DoubleType, t.apply("tokens_per_forward").dataType());
-        assertEquals(DataTypes.FloatType, t.apply("threshold").dataType());
+        assertEquals(DataTypes.DoubleType, t.apply("threshold").dataType(), "0.85 reads back as 0.85");
     }
 
     @Test
