@@ -80,10 +80,10 @@ public final class ModelConfigReader {
             throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize());
         }
         int block = root.path("block_size").asInt(root.path("bd_size").asInt(mask >= 0 ? 8 : 1));
-        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText() : null;
+        PromptFormat chat = PromptFormat.read("llava-qwen2", root);
         String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
-        String placeholder = root.path("image_placeholder").asText("<image>");
-        DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder);
+        DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, chat.systemPrompt(), prompt,
+                chat.imagePlaceholder(), chat.layout());
         return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect);
     }
 
