@@ -1,0 +1,20 @@
+package dvlcap.inspect;
+
+import dvlcap.model.ModelConfig;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What {@code dvlcap inspect} knows of one model family beyond the config reader: how its vision side treats
+ * an image and which tensors its checkpoints hold. A new family implements this and registers in
+ * {@link FamilyInspectors}.
+ */
+public interface FamilyInspector {
+
+    /** The vision side's settings, from the config and the directory's {@code preprocessor_config.json}. */
+    VisionSummary vision(ModelConfig config, Path modelDir);
+
+    /** Every tensor the engine loads for this config, with its shape (the headers are checked against it). */
+    Map<String, long[]> expectedTensors(ModelConfig config);
+}
