@@ -63,12 +63,15 @@ public final class QwenVlImagePreprocessor implements VisionPreprocessor {
      * Qwen2.5-VL's processor, which its tower loads from {@code mm_vision_tower}; any other directory
      * needs the file.
      *
+     * @param dirOrFile the model directory, or its image processor config (whose directory holds config.json)
      * @throws ModelFileException naming the file and key of a missing or bad setting
      */
-    public static QwenVlImagePreprocessor load(Path dir) {
+    public static QwenVlImagePreprocessor load(Path dirOrFile) {
+        boolean isDir = Files.isDirectory(dirOrFile);
+        Path file = isDir ? dirOrFile.resolve(QwenVlPreprocessorConfig.FILE_NAME) : dirOrFile;
+        Path dir = isDir ? dirOrFile : dirOrFile.toAbsolutePath().getParent();
         Path configFile = dir.resolve("config.json");
         long[] towerPixels = Files.isRegularFile(configFile) ? diffusionVlPixels(readJson(configFile), configFile) : null;
-        Path file = dir.resolve(QwenVlPreprocessorConfig.FILE_NAME);
         QwenVlPreprocessorConfig config;
         if (Files.isRegularFile(file)) {
             config = QwenVlPreprocessorConfig.read(file);

@@ -176,6 +176,9 @@ class QwenVlImagePreprocessorTest {
         // DiffusionVL's tower loads Qwen2.5-VL's processor from mm_vision_tower, then imposes its own limits.
         write("config.json", "{\"mm_vision_tower\": \"Qwen/Qwen2.5-VL-3B-Instruct\", \"max_pixels\": 300000}");
         QwenVlPreprocessorConfig c = QwenVlImagePreprocessor.load(dir).config();
+        // Given the (absent) processor file instead of the directory, the directory's config.json still counts.
+        assertEquals(300000, QwenVlImagePreprocessor.load(dir.resolve(QwenVlPreprocessorConfig.FILE_NAME))
+                .config().maxPixels());
         assertEquals(384 * 384, c.minPixels());
         assertEquals(300000, c.maxPixels());
         assertArrayEquals(QwenVlPreprocessorConfig.CLIP_STD, c.std());
@@ -193,7 +196,7 @@ class QwenVlImagePreprocessorTest {
         // Qwen2.5-VL's own config leaves the processor's limits alone.
         write("config.json", "{\"model_type\": \"qwen2_5_vl\", \"min_pixels\": 400000}");
         QwenVlPreprocessorConfig.qwen25vl().write(dir);
-        QwenVlPreprocessorConfig own = QwenVlImagePreprocessor.load(dir).config();
+        QwenVlPreprocessorConfig own = QwenVlImagePreprocessor.load(dir.resolve(QwenVlPreprocessorConfig.FILE_NAME)).config();
         assertEquals(3136, own.minPixels());
         assertEquals(12_845_056, own.maxPixels());
     }
