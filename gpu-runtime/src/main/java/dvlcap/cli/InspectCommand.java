@@ -109,7 +109,7 @@ public final class InspectCommand {
             Map<String, Object> dm = ordered("mode", d.mode(), "mask_token_id", d.isDiffusion() ? d.maskTokenId() : null,
                     "mask_token", d.maskToken(), "block_size", d.blockSize(), "eos_token_ids", d.eosTokenIds(),
                     "eos_tokens", d.eosTokens(), "system_prompt", d.systemPrompt(), "caption_prompt", d.captionPrompt(),
-                    "image_placeholder", d.imagePlaceholder(), "prompt_layout", d.promptLayout(),
+                    "image_placeholder", d.imagePlaceholder(), "image_markup", d.imageMarkup(),
                     "chat_template", d.chatTemplate(), "prompt", d.prompt());
             dm.put("prompt_tokens", d.promptTokensBefore() < 0 ? null
                     : ordered("before_image", d.promptTokensBefore(), "after_image", d.promptTokensAfter()));
@@ -182,8 +182,8 @@ public final class InspectCommand {
             line(b, "", "EOS " + String.join(", ", eos));
             line(b, "", "system prompt " + (d.systemPrompt() == null ? "(the template's default)" : quote(d.systemPrompt()))
                     + ", caption prompt " + quote(d.captionPrompt()));
-            line(b, "", "image placeholder " + quote(d.imagePlaceholder()) + " (" + d.promptLayout() + "), chat template "
-                    + (d.chatTemplate() == null ? "none" : d.chatTemplate()));
+            line(b, "", "user turn " + quote(d.imageMarkup() + d.captionPrompt()) + ", the image at "
+                    + quote(d.imagePlaceholder()) + "; chat template " + (d.chatTemplate() == null ? "none" : d.chatTemplate()));
             if (d.prompt() != null) {
                 line(b, "", "prompt " + quote(d.prompt()));
                 if (d.promptTokensBefore() >= 0) {

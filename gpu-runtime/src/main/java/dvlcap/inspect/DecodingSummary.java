@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record DecodingSummary(String mode, int maskTokenId, String maskToken, int blockSize, List<Integer> eosTokenIds,
                               List<String> eosTokens, String systemPrompt, String captionPrompt,
-                              String imagePlaceholder, String promptLayout, String chatTemplate, String prompt,
+                              String imagePlaceholder, String imageMarkup, String chatTemplate, String prompt,
                               int promptTokensBefore, int promptTokensAfter) {
     public DecodingSummary {
         eosTokenIds = List.copyOf(eosTokenIds);

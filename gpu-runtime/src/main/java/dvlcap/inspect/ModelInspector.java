@@ -197,7 +197,7 @@ public final class ModelInspector {
             }
         }
         return new DecodingSummary(mode, d.maskTokenId(), maskToken, d.blockSize(), d.eosTokenIds(), eosTokens,
-                d.systemPrompt(), d.captionPrompt(), d.imagePlaceholder(), d.promptLayout().key(), templateSource,
+                d.systemPrompt(), d.captionPrompt(), d.imagePlaceholder(), d.imageMarkup(), templateSource,
                 prompt, before, after);
     }
 }

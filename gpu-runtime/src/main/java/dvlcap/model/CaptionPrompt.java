@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a model's caption prompt: [system (if the model has one), user turn with the image and the prompt]
- * through the model's chat template with the generation prompt, then tokenizes the text on either side of
- * the image placeholder separately (as LLaVA's {@code tokenizer_image_token} does), so no token ever
- * straddles the image. The user turn is laid out as {@link PromptLayout} says: the string
- * {@code placeholder + "\n" + prompt}, or the parts {@code [image, text]} whose markers the template writes.
+ * Builds a model's caption prompt: [system (if the model has one), user: image markup + prompt]
+ * through the model's chat template with the generation prompt, then tokenizes the text on either
+ * side of the image placeholder separately (as LLaVA does), so no token ever straddles the image.
  */
 public final class CaptionPrompt {
     private final TextTokenizer tokenizer;
@@ -38,10 +36,7 @@ public final class CaptionPrompt {
         if (defaults.systemPrompt() != null) {
             chat.add(ChatMessage.system(defaults.systemPrompt()));
         }
-        chat.add(switch (defaults.promptLayout()) {
-            case INLINE -> ChatMessage.user(placeholder + "\n" + prompt);
-            case CONTENT_PARTS -> ChatMessage.user(List.of(new ChatMessage.ImagePart(), new ChatMessage.TextPart(prompt)));
-        });
+        chat.add(ChatMessage.user(defaults.imageMarkup() + prompt));
         return template.render(chat, true);
     }
 

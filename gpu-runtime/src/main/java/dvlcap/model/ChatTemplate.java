@@ -154,7 +154,7 @@ public final class ChatTemplate {
         for (ChatMessage m : messages) {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("role", m.role());
-            map.put("content", m.hasParts() ? parts(m.parts()) : m.content());
+            map.put("content", m.content());
             msgs.add(map);
         }
         Map<String, Object> vars = new HashMap<>();
@@ -178,22 +178,6 @@ public final class ChatTemplate {
                     .collect(Collectors.joining("; ")));
         }
         return r.getOutput();
-    }
-
-    /** Content parts as Hugging Face processors pass them: {"type": "image"} and {"type": "text", "text": ...}. */
-    private static List<Map<String, Object>> parts(List<ChatMessage.Part> parts) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (ChatMessage.Part p : parts) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            if (p instanceof ChatMessage.TextPart t) {
-                map.put("type", "text");
-                map.put("text", t.text());
-            } else {
-                map.put("type", "image");
-            }
-            out.add(map);
-        }
-        return out;
     }
 
     /** The innermost message, which for raise_exception is the template's own text. */

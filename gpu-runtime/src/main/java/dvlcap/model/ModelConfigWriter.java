@@ -78,9 +78,6 @@ public final class ModelConfigWriter {
         }
         c.put("caption_prompt", d.captionPrompt());
         c.put("image_placeholder", d.imagePlaceholder());
-        if (d.promptLayout() != PromptLayout.INLINE) {
-            c.put("prompt_layout", d.promptLayout().key());
-        }
         return c;
     }
 

@@ -70,9 +70,12 @@ class ReleasePromptParityTest {
         return ChatTemplate.load(dir.resolve(name));
     }
 
-    static CaptionPrompt prompt(JsonNode ref, PromptFormat format) {
-        DecodingDefaults d = new DecodingDefaults(-1, List.of(tok.tokenId("<|im_end|>").orElseThrow()), 1,
-                format.systemPrompt(), ref.get("caption_prompt").asText(), format.imagePlaceholder(), format.layout());
+    /** Hugging Face's Qwen2.5-VL chat (Qwen2.5-VL-Instruct, Fast-dVLM): the template's system, the vision markers. */
+    static final String QWEN_MARKUP = "<|vision_start|><|image_pad|><|vision_end|>";
+
+    static CaptionPrompt prompt(JsonNode ref, String system, String placeholder, String markup) {
+        DecodingDefaults d = new DecodingDefaults(-1, List.of(tok.tokenId("<|im_end|>").orElseThrow()), 1, system,
+                ref.get("caption_prompt").asText(), placeholder, markup);
         return new CaptionPrompt(tok, template(ref.get("template").asText()), d);
     }
 
@@ -88,11 +91,11 @@ class ReleasePromptParityTest {
 
     @Test
     void qwen25VlProcessorPromptIsRenderedAndSplitAtTheImagePad() {
-        PromptFormat hf = PromptFormat.releaseDefault("qwen2.5-vl", JSON.createObjectNode().put("model_type", "qwen2_5_vl"));
-        assertEquals(new PromptFormat(null, "<|image_pad|>", PromptLayout.CONTENT_PARTS), hf);
         int start = tok.tokenId("<|vision_start|>").orElseThrow(), end = tok.tokenId("<|vision_end|>").orElseThrow();
         for (JsonNode ref : prompts("qwen2_5_vl_processor_")) {
-            CaptionPrompt p = prompt(ref, hf);
+            // the reference passes [{"type": "image"}, {"type": "text"}] and the template writes the markers;
+            // the engine writes the markers into a string turn: the same text, the same ids
+            CaptionPrompt p = prompt(ref, null, "<|image_pad|>", QWEN_MARKUP);
             assertEquals(ref.get("rendered").asText(), p.render(), ref.get("name").asText());
             PromptTokens t = p.tokens();
             int pad = ref.get("image_token_id").asInt();
@@ -109,12 +112,8 @@ class ReleasePromptParityTest {
     @Test
     void diffusionVlPromptEqualsItsConversationTemplateWithBothTokenizerConfigs() {
         for (JsonNode ref : prompts("diffusionvl_")) {
-            ObjectNode config = JSON.createObjectNode().put("model_type",
-                    ref.get("template").asText().equals("qwen2_5_vl") ? "diffusionvl_qwenvl" : "diffusionvl_qwen");
-            String family = ref.get("template").asText().equals("qwen2_5_vl") ? "qwen2.5-vl" : "llava-qwen2";
-            PromptFormat format = PromptFormat.read(family, config);
-            assertEquals(new PromptFormat(PromptFormat.DIFFUSIONVL_SYSTEM, "<image>", PromptLayout.INLINE), format);
-            CaptionPrompt p = prompt(ref, format);
+            assertEquals(ModelConfigReader.DIFFUSIONVL_SYSTEM, ref.get("system_prompt").asText());
+            CaptionPrompt p = prompt(ref, ModelConfigReader.DIFFUSIONVL_SYSTEM, "<image>", "<image>\n");
             String name = ref.get("name").asText();
             assertEquals(ref.get("rendered").asText(), p.render(), name);
             assertEquals(ref.get("chat_template_rendered").asText(), p.render(), name);
@@ -128,10 +127,13 @@ class ReleasePromptParityTest {
     void diffusionVlLlavaConfigGetsTheReleasePromptThroughTheConfigReader() {
         ObjectNode root = (ObjectNode) JSON.valueToTree(java.util.Map.of("model_type", "diffusionvl_qwen",
                 "vocab_size", 800, "hidden_size", 64, "intermediate_size", 128, "num_hidden_layers", 2,
-                "num_attention_heads", 4, "num_key_value_heads", 2, "eos_token_id", 702, "mask_token_id", 799));
+                "num_attention_heads", 4, "num_key_value_heads", 2, "eos_token_id", 702, "mask_token_id", 799,
+                "bd3lm_block_size", 4));
         root.set("vision_config", JSON.valueToTree(java.util.Map.of("hidden_size", 32, "intermediate_size", 64,
                 "num_hidden_layers", 2, "num_attention_heads", 2, "image_size", 28, "patch_size", 14)));
         DecodingDefaults d = ModelConfigReader.parse(root).decoding();
+        assertEquals(ModelConfigReader.DIFFUSIONVL_SYSTEM, d.systemPrompt());
+        assertEquals(4, d.blockSize(), "bd3lm_block_size");
         JsonNode ref = named("diffusionvl_qwen2_5");
         CaptionPrompt p = new CaptionPrompt(tok, template("qwen2_5"), d);
         assertEquals(ref.get("rendered").asText(), p.render());
@@ -144,7 +146,7 @@ class ReleasePromptParityTest {
             if (!ref.get("name").asText().endsWith("_default_system")) {
                 continue;
             }
-            CaptionPrompt p = prompt(ref, new PromptFormat(null, "<image>", PromptLayout.INLINE));
+            CaptionPrompt p = prompt(ref, null, "<image>", "<image>\n");
             assertEquals(ref.get("rendered").asText(), p.render(), ref.get("name").asText());
         }
         // the two templates differ here, which is why DiffusionVL's system message is set explicitly
@@ -153,21 +155,18 @@ class ReleasePromptParityTest {
     }
 
     @Test
-    void contentPartsThroughATemplateWithoutImageMarkersIsAnErrorNamingTheTemplate() {
-        JsonNode ref = prompts("qwen2_5_vl_processor_").get(0);
-        DecodingDefaults d = new DecodingDefaults(-1, List.of(1), 1, null, "Describe.", "<|image_pad|>",
-                PromptLayout.CONTENT_PARTS);
-        // Qwen2.5's text template cannot place an image given as a content part
-        CaptionPrompt p = new CaptionPrompt(tok, template("qwen2_5"), d);
-        ModelFileException e = assertThrows(ModelFileException.class, p::tokens);
-        assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
-        assertTrue(ref.get("rendered").asText().contains("<|vision_start|><|image_pad|><|vision_end|>"));
-    }
-
-    @Test
-    void unknownPromptLayoutIsRefusedNamingTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PromptFormat.read("llava-qwen2", JSON.createObjectNode().put("prompt_layout", "sideways")));
-        assertTrue(e.getMessage().contains("prompt_layout") && e.getMessage().contains("content_parts"), e.getMessage());
+    void diffusionVlLlavaConfigDefaultsToTheReleaseMaskRowAndBlockSize() {
+        ObjectNode root = (ObjectNode) JSON.valueToTree(java.util.Map.of("model_type", "diffusionvl_qwen",
+                "vocab_size", 152064, "hidden_size", 64, "intermediate_size", 128, "num_hidden_layers", 2,
+                "num_attention_heads", 4, "num_key_value_heads", 2, "eos_token_id", 151645, "bd3lm_block_size", 8));
+        root.set("vision_config", JSON.valueToTree(java.util.Map.of("hidden_size", 32, "intermediate_size", 64,
+                "num_hidden_layers", 2, "num_attention_heads", 2, "image_size", 28, "patch_size", 14)));
+        DecodingDefaults d = ModelConfigReader.parse(root).decoding();
+        assertEquals(151671, d.maskTokenId());
+        assertEquals(8, d.blockSize());
+        root.put("vocab_size", 151000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigReader.parse(root));
+        assertTrue(e.getMessage().contains("mask_token_id 151671") && e.getMessage().contains("set mask_token_id"),
+                e.getMessage());
     }
 }
