@@ -12,9 +12,16 @@ import java.util.Map;
  */
 public interface FamilyInspector {
 
-    /** The vision side's settings, from the config and the directory's {@code preprocessor_config.json}. */
+    /**
+     * The vision side's settings, from the config and the directory's files ({@code preprocessor_config.json},
+     * {@code config.json}). {@code config} is null when the engine's config reader refused the config; an
+     * inspector that needs it returns null then.
+     */
     VisionSummary vision(ModelConfig config, Path modelDir);
 
-    /** Every tensor the engine loads for this config, with its shape (the headers are checked against it). */
+    /**
+     * Every tensor the engine loads for this config, with its shape, against which the headers are checked;
+     * null when this family's tensors are not checked by inspect.
+     */
     Map<String, long[]> expectedTensors(ModelConfig config);
 }

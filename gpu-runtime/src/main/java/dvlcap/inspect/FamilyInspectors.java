@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The {@link FamilyInspector} of each family the engine runs, by {@code ModelConfig.family()}. */
 public final class FamilyInspectors {
     private static final Map<String, FamilyInspector> BY_FAMILY = Map.of(
-            "llava-qwen2", new LlavaInspector());
+            "llava-qwen2", new LlavaInspector(),
+            "qwen2.5-vl", new QwenVlInspector());
 
     private FamilyInspectors() {
     }

@@ -19,6 +19,9 @@ final class LlavaInspector implements FamilyInspector {
 
     @Override
     public VisionSummary vision(ModelConfig config, Path modelDir) {
+        if (config == null) {
+            return null;
+        }
         VisionConfig v = config.vision();
         String tower = String.format(Locale.ROOT, "SigLIP ViT, %d layers (%d run: features of layer %d), hidden %d, "
                         + "%d heads, %d-pixel patches; projector %s to the LM width %d", v.numLayers(),

@@ -65,7 +65,7 @@ public final class ModelInspector {
         if (FamilyInspectors.forFamily(guessed).isEmpty()) {
             problems.add(new Unsupported(configFile, "model_type", "model_type " + (modelType == null ? "(none)"
                     : "'" + modelType + "'") + (guessed.equals("unknown") ? " is not a known family" : " is family "
-                    + guessed + ", which is not supported yet") + "; supported: " + FamilyInspectors.families()));
+                    + guessed + ", which is not supported yet") + "; families dvlcap knows: " + FamilyInspectors.families()));
         } else {
             try {
                 config = ModelConfigReader.read(configFile);
@@ -77,16 +77,19 @@ public final class ModelInspector {
         MemoryEstimate memory = null;
         VisionSummary vision = null;
         DecodingSummary decoding = null;
-        if (config != null) {
-            FamilyInspector fi = FamilyInspectors.forFamily(config.family()).orElseThrow();
-            memory = MemoryEstimate.of(config.text(), tensors);
+        FamilyInspector fi = FamilyInspectors.forFamily(family).orElse(null);
+        if (fi != null) {
             try {
                 vision = fi.vision(config, dir);
             } catch (ModelFileException e) {
                 problems.add(Unsupported.of(e));
             }
-            if (!tensors.isEmpty()) {
-                checkTensors(fi.expectedTensors(config), tensors, problems);
+        }
+        if (config != null) {
+            memory = MemoryEstimate.of(config.text(), tensors);
+            Map<String, long[]> expected = fi == null ? null : fi.expectedTensors(config);
+            if (expected != null && !tensors.isEmpty()) {
+                checkTensors(expected, tensors, problems);
             }
             decoding = decoding(dir, config.decoding(), problems);
         }
