@@ -16,6 +16,10 @@ import java.util.List;
  */
 public final class ModelConfigReader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The system message of DiffusionVL's conversation template {@code qwen_2_5} (train/llava/conversation.py). */
+    public static final String DIFFUSIONVL_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+    /** DiffusionVL's mask: a row of the padded embedding matrix, not a tokenizer token. */
+    public static final int DIFFUSIONVL_MASK = 151_671;
 
     private ModelConfigReader() {
     }
@@ -75,12 +79,19 @@ public final class ModelConfigReader {
         } else {
             eos.add(eosNode.asInt());
         }
-        int mask = root.path("mask_token_id").asInt(-1);
+        // DiffusionVL's llava release (model_type diffusionvl_qwen) keeps in its code what its config.json does not
+        // say: the mask is embedding row 151671, the chat is its conversation template qwen_2_5 (whose system
+        // message this is), the block size is bd3lm_block_size (its evaluation passes 8)
+        boolean diffusionVl = root.path("model_type").asText("").equals("diffusionvl_qwen");
+        int mask = root.path("mask_token_id").asInt(diffusionVl ? DIFFUSIONVL_MASK : -1);
         if (mask >= text.vocabSize()) {
-            throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize());
+            throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize()
+                    + (diffusionVl && !root.has("mask_token_id") ? " (DiffusionVL's own mask row; set mask_token_id)" : ""));
         }
-        int block = root.path("block_size").asInt(root.path("bd_size").asInt(mask >= 0 ? 8 : 1));
-        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText() : null;
+        int block = root.path("block_size").asInt(root.path("bd_size").asInt(
+                root.path("bd3lm_block_size").asInt(mask >= 0 ? 8 : 1)));
+        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText()
+                : diffusionVl ? DIFFUSIONVL_SYSTEM : null;
         String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
         String placeholder = root.path("image_placeholder").asText("<image>");
         DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder);
