@@ -51,6 +51,8 @@ VARIANTS = {
     "small80x30": [("anyres_max_4", "spatial"), ("anyres_max_4", "flat"), ("anyres_max_4", "spatial_unpad_nobase"),
                    ("anyres_max_4", "spatial_maxpool2x2"), ("anyres_max_1", "spatial_unpad")],
 }
+# images also preprocessed untiled (image_aspect_ratio pad) and merged spatial_unpad
+UNTILED = {"small80x30"}
 # the release's geometry: 384-pixel tiles of a 27 x 27 patch grid, the pinpoint string as the training
 # script passes it
 SIZES_384 = [(1920, 1080), (1080, 1920), (640, 480), (384, 384), (500, 500), (2000, 300), (300, 2000),
@@ -318,6 +320,15 @@ def generate(out_dir):
                 lg = block_logits(model, embeds, block)
                 logits[f"{name}/b{block}"] = lg[-8:].contiguous()
                 case[f"argmax_b{block}"] = lg.argmax(-1).tolist()
+            if name in UNTILED:
+                # an untiled image (pad: expand2square with the mean colour) merged spatial_unpad: the
+                # tile's rows and one newline row
+                padded = L.mm_utils.process_images([img], processor, types.SimpleNamespace(image_aspect_ratio="pad"))
+                pixels[f"{name}/pad"] = padded[0].contiguous()
+                _, vf = image_rows(model, padded, img.size, "pad", "spatial_unpad")
+                features[f"{name}/pad/spatial_unpad"] = vf.contiguous()
+                case["untiled"] = {"imageAspectRatio": "pad", "mergeType": "spatial_unpad", "pixels": f"{name}/pad",
+                                   "key": f"{name}/pad/spatial_unpad", "tokens": vf.shape[0]}
             for aspect, merge in VARIANTS.get(name, []):
                 _, vf = image_rows(model, tiles, img.size, aspect, merge)
                 key = f"{name}/{aspect}/{merge}"

@@ -44,6 +44,27 @@ class AnyresPreprocessorTest {
     }
 
     @Test
+    void padModeTileMatchesTheReleaseCodeWithin1e6() throws IOException {
+        try (AnyresFixture fx = new AnyresFixture()) {
+            ModelConfig config = ModelConfigReader.read(fx.modelDir().resolve("config.json"));
+            int s = config.vision().imageSize();
+            ImagePreprocessor pad = new ImagePreprocessor(PreprocessorConfig.siglip(s), config.vision(), AspectMode.PAD);
+            int checked = 0;
+            for (JsonNode c : fx.cases()) {
+                JsonNode u = c.get("untiled");
+                if (u == null) {
+                    continue;
+                }
+                float[] px = pad.tile(ImageIO.read(fx.image(c.get("name").asText()).toFile()));
+                double d = AnyresFixture.maxAbsDiff(px, fx.pixels.floats(u.get("pixels").asText(), 3, s, s));
+                assertTrue(d <= 1e-6, u + ": max |dpixel| " + d);
+                checked++;
+            }
+            assertEquals(1, checked);
+        }
+    }
+
+    @Test
     void bestResolutionAndGridAtThe384PixelTilesOfTheRelease() {
         try (AnyresFixture fx = new AnyresFixture()) {
             JsonNode geo = fx.meta.get("geometry384");

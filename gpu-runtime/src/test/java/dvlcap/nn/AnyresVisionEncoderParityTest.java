@@ -106,6 +106,29 @@ class AnyresVisionEncoderParityTest {
     }
 
     @Test
+    void untiledImageMergedSpatialUnpadGetsOneNewlineRowAsTheReleaseCodeDoes() {
+        try (AnyresFixture fx = new AnyresFixture(); Backend b = new VectorBackend();
+             SafetensorsFile weights = SafetensorsFile.open(fx.modelDir().resolve("model.safetensors"))) {
+            ModelConfig base = ModelConfigReader.read(fx.modelDir().resolve("config.json"));
+            int h = base.text().hiddenSize(), tile = base.vision().imageSize();
+            JsonNode u = fx.cases().stream().filter(c -> c.has("untiled")).findFirst().orElseThrow().get("untiled");
+            String aspect = u.get("imageAspectRatio").asText();
+            ModelConfig config = withTiling(base, aspect, ImageTiling.of(aspect, List.of(), u.get("mergeType").asText(), tile));
+            VisionInput in = VisionInput.tile(fx.pixels.floats(u.get("pixels").asText(), 3, tile, tile));
+            int tokens = u.get("tokens").asInt();
+            try (VisionEncoder enc = VisionEncoders.load(b, config, weights); Tensor f = enc.encode(in)) {
+                assertInstanceOf(AnyresVisionEncoder.class, enc);
+                assertEquals(tokens, enc.tokens(in));
+                assertEquals(config.vision().numPatches() + 1, tokens);
+                double d = AnyresFixture.relativeDiff(read(b, f, tokens * h),
+                        fx.features.floats(u.get("key").asText(), tokens, h));
+                assertTrue(d <= FEATURES, "untiled: " + d);
+                System.out.printf("anyres features %s: %d rows, max|d|/max|ref| %.2e%n", u.get("key").asText(), tokens, d);
+            }
+        }
+    }
+
+    @Test
     void javaPreprocessedImagesGiveTheReleaseCodesRows() throws IOException {
         try (AnyresFixture fx = new AnyresFixture(); Backend b = new VectorBackend();
              SafetensorsFile weights = SafetensorsFile.open(fx.modelDir().resolve("model.safetensors"))) {
