@@ -18,6 +18,10 @@ public final class VisionPreprocessors {
      * {@link dvlcap.model.ModelFileException} naming the file and key.
      */
     public static VisionPreprocessor load(Path preprocessorConfig, ModelConfig config) {
+        if (config.tiling().anyres()) {
+            return new AnyresPreprocessor(PreprocessorConfig.read(preprocessorConfig), config.vision(),
+                    config.tiling().pinpoints());
+        }
         return ImagePreprocessor.load(preprocessorConfig, config.vision(), AspectMode.parse(config.imageAspectRatio()));
     }
 }

@@ -14,6 +14,9 @@ public final class VisionEncoders {
      * name the file and tensor.
      */
     public static VisionEncoder load(Backend backend, ModelConfig config, WeightSource source) {
+        if (config.tiling().anyres() || config.tiling().merge().unpad()) {
+            return AnyresVisionEncoder.load(backend, config, source);
+        }
         return new VisionTower(backend, config, source);
     }
 }
