@@ -198,6 +198,8 @@ def release_config(vcfg):
         "mm_spatial_pool_mode": "bilinear", "mm_use_im_start_end": False, "mm_use_im_patch_token": False,
         "use_mm_proj": True, "tokenizer_model_max_length": 8192, "tokenizer_padding_side": "right",
         "enable_bd3lm": True, "bd3lm_block_size": BLOCK,
+        # DiffusionVL fixes the mask row at 151671, which this tiny vocabulary lacks: name the tiny one
+        "mask_token_id": VOCAB - 1,
         "vision_config": {"model_type": "siglip_vision_model", "hidden_size": vcfg.hidden_size,
                           "intermediate_size": vcfg.intermediate_size,
                           "num_hidden_layers": vcfg.num_hidden_layers,

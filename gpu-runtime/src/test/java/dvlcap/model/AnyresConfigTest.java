@@ -72,6 +72,15 @@ class AnyresConfigTest {
     }
 
     @Test
+    void theReleaseConfigIsABlockDiffusionModelWithDiffusionVlsMaskRowAndBlockSize() {
+        DecodingDefaults d = ModelConfigReader.read(RELEASE).decoding();
+        assertTrue(d.isDiffusion(), "model_type diffusionvl_qwen is a dVLM although config.json has no mask_token_id");
+        assertEquals(151_671, d.maskTokenId());
+        assertEquals(8, d.blockSize(), "bd3lm_block_size");
+        assertEquals(List.of(151_645), d.eosTokenIds());
+    }
+
+    @Test
     void untiledConfigsKeepTheirMeaning() throws IOException {
         ModelConfig pad = ModelConfigReader.read(edited(r -> {
             r.put("image_aspect_ratio", "pad");
