@@ -1,15 +1,28 @@
 package dvlcap.model;
 
 /**
- * A llava-qwen2 model's configuration, read from {@code config.json}.
+ * A model's configuration, read from {@code config.json}.
  *
- * @param family model family name, e.g. {@code llava-qwen2}
- * @param imageAspectRatio {@code square} or {@code pad} (LLaVA's {@code image_aspect_ratio})
+ * @param family model family name: {@code llava-qwen2} or {@code qwen2.5-vl}
+ * @param vision the SigLIP-style tower of a llava-qwen2 model; null for qwen2.5-vl
+ * @param projectorHidden width of the vision side's output rows (the LM hidden size)
+ * @param imageAspectRatio {@code square} or {@code pad} (LLaVA's {@code image_aspect_ratio});
+ *        {@code native} for qwen2.5-vl, whose images keep their aspect ratio
  * @param visionFeatureLayer index into the tower's hidden states (negative counts from the end,
  *        as in {@code mm_vision_select_layer}; -2 is the penultimate layer)
+ * @param qwenVl the qwen2.5-vl side (tower, positions, release); null for llava-qwen2
  */
 public record ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
-                          int visionFeatureLayer, DecodingDefaults decoding, String imageAspectRatio) {
+                          int visionFeatureLayer, DecodingDefaults decoding, String imageAspectRatio,
+                          QwenVlConfig qwenVl) {
+    public static final String LLAVA_QWEN2 = "llava-qwen2";
+    public static final String QWEN2_5_VL = "qwen2.5-vl";
+
+    /** A llava-qwen2 config. */
+    public ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
+                       int visionFeatureLayer, DecodingDefaults decoding, String imageAspectRatio) {
+        this(family, text, vision, projectorHidden, visionFeatureLayer, decoding, imageAspectRatio, null);
+    }
 
     /** A config whose images are resized to a square ({@code image_aspect_ratio: square}). */
     public ModelConfig(String family, TextConfig text, VisionConfig vision, int projectorHidden,
@@ -17,8 +30,18 @@ public record ModelConfig(String family, TextConfig text, VisionConfig vision, i
         this(family, text, vision, projectorHidden, visionFeatureLayer, decoding, "square");
     }
 
+    /** A qwen2.5-vl config: the tower and merger are in {@code qwenVl}, their rows as wide as the LM. */
+    public static ModelConfig qwenVl(TextConfig text, DecodingDefaults decoding, QwenVlConfig qwenVl) {
+        return new ModelConfig(QWEN2_5_VL, text, null, text.hiddenSize(), -1, decoding, "native", qwenVl);
+    }
+
+    public boolean isQwenVl() {
+        return qwenVl != null;
+    }
+
     /** Number of encoder layers to run to reach the selected feature layer. */
     public int visionLayersToRun() {
+        requireLlava("visionLayersToRun");
         int states = vision.numLayers() + 1; // embeddings + one per layer
         int idx = visionFeatureLayer < 0 ? states + visionFeatureLayer : visionFeatureLayer;
         if (idx < 0 || idx >= states) {
@@ -28,8 +51,15 @@ public record ModelConfig(String family, TextConfig text, VisionConfig vision, i
         return idx;
     }
 
-    /** Number of LM tokens one image becomes. */
+    /** Number of LM tokens one image becomes (fixed for llava-qwen2; qwen2.5-vl's depend on the image). */
     public int imageTokens() {
+        requireLlava("imageTokens");
         return vision.numPatches();
+    }
+
+    private void requireLlava(String what) {
+        if (vision == null) {
+            throw new IllegalStateException(what + " is a llava-qwen2 notion; this is a " + family + " model");
+        }
     }
 }
