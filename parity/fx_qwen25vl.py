@@ -7,7 +7,7 @@ Writes into parity/qwen25vl/:
                  model stores them (``model.vision_tower.vision_tower.*``, ``model.mm_projector.merger.*``)
                  and config.json shaped as DiffusionVLQwenVLConfig writes it (model_type
                  diffusionvl_qwenvl, vision_config + text_config + the text keys flattened, LLaVA keys)
-  reference.safetensors
+  reference.safetensors (all float32, ids and positions too: Java's reader takes float tensors)
     features.a / features.b     merger output of two images (grids 8x12 and 10x6 patches; 10x6 has
                                 partial windows), from the model's own visual forward
     ar.ids / ar.positions / ar.logits
@@ -192,14 +192,14 @@ def generate(out_dir: pathlib.Path):
         mm_types = (input_ids == IMAGE_PAD).to(torch.int32)
         positions, _ = model.model.get_rope_index(input_ids, mm_types, image_grid_thw=grids[:1])
         out = model(input_ids=input_ids, pixel_values=pa, image_grid_thw=grids[:1], mm_token_type_ids=mm_types)
-        ref["ar.ids"] = torch.tensor(ar_ids, dtype=torch.int32)
-        ref["ar.positions"] = positions[:, 0, :].to(torch.int32).contiguous()
+        ref["ar.ids"] = torch.tensor(ar_ids, dtype=torch.float32)
+        ref["ar.positions"] = positions[:, 0, :].to(torch.float32).contiguous()
         ref["ar.logits"] = out.logits[0]
 
         # DiffusionVL prompt: text, the image rows in place of <image>, text; length 6 + 24 + 9 = 39,
         # not a multiple of the block.
         dvl_ids = [BOS, 21, 22, 23, 24, 25] + [-1] * n_a + [26, 27, 28, 29, 30, 31, 32, 33, 34]
-        ref["dvl.ids"] = torch.tensor(dvl_ids, dtype=torch.int32)
+        ref["dvl.ids"] = torch.tensor(dvl_ids, dtype=torch.float32)
         ref["dvl.logits"] = dvl_logits(model, dvl_ids, feats[0])
 
     save_file({k: v.contiguous() for k, v in ref.items()}, str(out_dir / "reference.safetensors"))
