@@ -51,7 +51,7 @@ public final class QwenVisionEncoder implements VisionEncoder {
         mlp0B = w.vector(PREFIX + "merger.mlp.0.bias", mh);
         mlp2 = w.matrix(PREFIX + "merger.mlp.2.weight", c.outHiddenSize(), mh);
         mlp2B = w.vector(PREFIX + "merger.mlp.2.bias", c.outHiddenSize());
-        invFreq = inverseFrequencies(c.headDim() / 2, c.ropeTheta());
+        invFreq = RotaryAngles.inverseFrequencies(c.headDim() / 2, c.ropeTheta());
         scratch = new Scratch(backend, SLOTS);
     }
 
@@ -198,16 +198,6 @@ public final class QwenVisionEncoder implements VisionEncoder {
         }
         b.write(cos, 0, cs, 0, cs.length);
         b.write(sin, 0, sn, 0, sn.length);
-    }
-
-    /** {@code 1 / theta^(2j / dim)} for {@code j < dim / 2}, in float as torch computes it. */
-    static float[] inverseFrequencies(int dim, float theta) {
-        float[] f = new float[dim / 2];
-        for (int j = 0; j < f.length; j++) {
-            float exponent = (float) (2 * j) / dim;
-            f[j] = 1f / (float) Math.pow(theta, exponent);
-        }
-        return f;
     }
 
     @Override
