@@ -7,14 +7,14 @@ import dvlcap.model.WeightSource;
 
 import java.util.List;
 
-/** A llava-qwen2 model on one backend: the vision tower with its projector, and the Qwen2 LM. */
+/** A vision-language model on one backend: the family's vision encoder, and the Qwen2 LM. */
 public final class LlavaModel implements AutoCloseable {
     private final ModelConfig config;
     private final Backend backend;
-    private final VisionTower vision;
+    private final VisionEncoder vision;
     private final Qwen2Model lm;
 
-    private LlavaModel(ModelConfig config, Backend backend, VisionTower vision, Qwen2Model lm) {
+    private LlavaModel(ModelConfig config, Backend backend, VisionEncoder vision, Qwen2Model lm) {
         this.config = config;
         this.backend = backend;
         this.vision = vision;
@@ -25,7 +25,7 @@ public final class LlavaModel implements AutoCloseable {
     public static LlavaModel load(Backend backend, ModelConfig config, WeightSource source) {
         Qwen2Model lm = new Qwen2Model(backend, config.text(), source);
         try {
-            return new LlavaModel(config, backend, new VisionTower(backend, config, source), lm);
+            return new LlavaModel(config, backend, VisionEncoders.load(backend, config, source), lm);
         } catch (RuntimeException e) {
             lm.close();
             throw e;
@@ -40,7 +40,7 @@ public final class LlavaModel implements AutoCloseable {
         return backend;
     }
 
-    public VisionTower vision() {
+    public VisionEncoder vision() {
         return vision;
     }
 

@@ -1,0 +1,19 @@
+package dvlcap.nn;
+
+import dvlcap.backend.Backend;
+import dvlcap.model.ModelConfig;
+import dvlcap.model.WeightSource;
+
+/** Chooses and loads a model's {@link VisionEncoder} from its config: one place per family. */
+public final class VisionEncoders {
+    private VisionEncoders() {
+    }
+
+    /**
+     * Loads the vision side of {@code config} from {@code source}, checking every shape; errors
+     * name the file and tensor.
+     */
+    public static VisionEncoder load(Backend backend, ModelConfig config, WeightSource source) {
+        return new VisionTower(backend, config, source);
+    }
+}
