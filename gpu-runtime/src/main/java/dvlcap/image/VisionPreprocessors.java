@@ -18,6 +18,9 @@ public final class VisionPreprocessors {
      * {@link dvlcap.model.ModelFileException} naming the file and key.
      */
     public static VisionPreprocessor load(Path preprocessorConfig, ModelConfig config) {
+        if (config.isQwenVl()) {
+            return QwenVlImagePreprocessor.load(preprocessorConfig);
+        }
         return ImagePreprocessor.load(preprocessorConfig, config.vision(), AspectMode.parse(config.imageAspectRatio()));
     }
 }

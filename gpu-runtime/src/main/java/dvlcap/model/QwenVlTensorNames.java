@@ -24,6 +24,13 @@ public record QwenVlTensorNames(String layout, String lm, String tower, String m
     public static final QwenVlTensorNames DIFFUSIONVL = new QwenVlTensorNames("DiffusionVL",
             "model.", "model.vision_tower.vision_tower.", "model.mm_projector.merger.");
 
+    /** {@link #detect(WeightSource, java.nio.file.Path)}, errors naming the weights file or shard index. */
+    public static QwenVlTensorNames detect(WeightSource weights) {
+        java.nio.file.Path where = weights instanceof SafetensorsFile f ? f.file()
+                : weights instanceof ShardedWeightSource s ? s.indexFile() : java.nio.file.Path.of("<model weights>");
+        return detect(weights, where);
+    }
+
     /**
      * The layout of {@code weights}: the tower by where its patch embedding is, the LM by where its
      * embedding table is. {@code file} is what an error names; the message lists what was looked for.

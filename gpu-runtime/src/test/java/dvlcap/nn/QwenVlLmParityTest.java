@@ -42,10 +42,10 @@ class QwenVlLmParityTest {
         return r;
     }
 
-    private static QwenVlModel load(Backend b, Path dir) {
+    private static LlavaModel load(Backend b, Path dir) {
         ModelConfig config = ModelConfigReader.read(dir.resolve("config.json"));
         SafetensorsFile file = SafetensorsFile.open(dir.resolve("model.safetensors"));
-        return QwenVlModel.load(b, config, file, file.file());
+        return LlavaModel.load(b, config, file);
     }
 
     /** HF prompt ids with every {@code <|image_pad|>} turned into an image row. */
@@ -85,7 +85,7 @@ class QwenVlLmParityTest {
         int prompt = promptLength();
         float[] want = ref("ar.logits");
         for (Backend b : new Backend[] {new ScalarBackend(), new VectorBackend()}) {
-            try (QwenVlModel m = load(b, QwenParityFixture.HF)) {
+            try (LlavaModel m = load(b, QwenParityFixture.HF)) {
                 VisionInput image = QwenParityFixture.imageA();
                 RopePositions pos = m.positions(Arrays.copyOf(ids, prompt), image);
                 float[] got;
@@ -105,7 +105,7 @@ class QwenVlLmParityTest {
         int[] ids = ints(ref("dvl.ids"));
         float[] want = ref("dvl.logits");
         for (Backend b : new Backend[] {new ScalarBackend(), new VectorBackend()}) {
-            try (QwenVlModel m = load(b, QwenParityFixture.DIFFUSIONVL)) {
+            try (LlavaModel m = load(b, QwenParityFixture.DIFFUSIONVL)) {
                 VisionInput image = QwenParityFixture.imageA();
                 assertNull(m.positions(ids, image), "DiffusionVL's positions are its slots");
                 float[] got;
@@ -126,7 +126,7 @@ class QwenVlLmParityTest {
     void cachedMropeDecodingEqualsTheFullForward() {
         int[] ids = arIds();
         int prompt = promptLength(), n = ids.length, vocab = 300;
-        try (QwenVlModel m = load(new VectorBackend(), QwenParityFixture.HF)) {
+        try (LlavaModel m = load(new VectorBackend(), QwenParityFixture.HF)) {
             Backend b = m.backend();
             VisionInput image = QwenParityFixture.imageA();
             RopePositions pos = m.positions(Arrays.copyOf(ids, prompt), image);
