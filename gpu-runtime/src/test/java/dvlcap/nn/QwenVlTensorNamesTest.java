@@ -54,6 +54,23 @@ class QwenVlTensorNamesTest {
         }
     }
 
+    /** CheckpointLayout lists exactly what transformers saved, with the same shapes. */
+    @Test
+    void checkpointLayoutListsTheHubTensors() {
+        ModelConfig config = ModelConfigReader.read(QwenParityFixture.HF.resolve("config.json"));
+        java.util.Map<String, long[]> layout = dvlcap.model.CheckpointLayout.shapes(config);
+        try (SafetensorsFile hub = SafetensorsFile.open(QwenParityFixture.HF.resolve("model.safetensors"))) {
+            assertEquals(new java.util.TreeSet<>(hub.names()), new java.util.TreeSet<>(layout.keySet()));
+            for (String n : hub.names()) {
+                assertArrayEquals(hub.shape(n), layout.get(n), n);
+            }
+        }
+        // and random weights of that layout load as a model
+        try (LlavaModel m = LlavaModel.load(new VectorBackend(), config, new dvlcap.bench.RandomWeightSource(config, 1))) {
+            assertEquals(6, m.vision().tokens(QwenParityFixture.image(new int[] {4, 6}, 0)));
+        }
+    }
+
     @Test
     void diffusionVlLayoutIsDetected() {
         try (SafetensorsFile f = SafetensorsFile.open(QwenParityFixture.DIFFUSIONVL.resolve("model.safetensors"))) {
