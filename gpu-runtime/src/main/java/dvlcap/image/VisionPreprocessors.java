@@ -21,6 +21,10 @@ public final class VisionPreprocessors {
         if (config.isQwenVl()) {
             return QwenVlImagePreprocessor.load(preprocessorConfig);
         }
+        if (config.tiling().anyres()) {
+            return new AnyresPreprocessor(PreprocessorConfig.read(preprocessorConfig), config.vision(),
+                    config.tiling().pinpoints());
+        }
         return ImagePreprocessor.load(preprocessorConfig, config.vision(), AspectMode.parse(config.imageAspectRatio()));
     }
 }

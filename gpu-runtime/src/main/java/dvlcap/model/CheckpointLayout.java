@@ -64,6 +64,9 @@ public final class CheckpointLayout {
         m.put("model.mm_projector.0.bias", new long[]{h});
         m.put("model.mm_projector.2.weight", new long[]{h, h});
         m.put("model.mm_projector.2.bias", new long[]{h});
+        if (config.tiling().merge().unpad()) {
+            m.put("model.image_newline", new long[]{h});
+        }
         return m;
     }
 

@@ -19,6 +19,9 @@ public final class VisionEncoders {
             return QwenVisionEncoder.load(backend, config.qwenVl().vision(),
                     QwenVlTensorNames.detect(source).visionView(source));
         }
+        if (config.tiling().anyres() || config.tiling().merge().unpad()) {
+            return AnyresVisionEncoder.load(backend, config, source);
+        }
         return new VisionTower(backend, config, source);
     }
 }
