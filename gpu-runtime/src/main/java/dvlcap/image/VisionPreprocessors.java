@@ -19,6 +19,9 @@ public final class VisionPreprocessors {
      * {@link dvlcap.model.ModelFileException} naming the file and key.
      */
     public static VisionPreprocessor load(Path preprocessorConfig, ModelConfig config) {
+        if (config.isQwenVl()) {
+            return QwenVlImagePreprocessor.load(preprocessorConfig);
+        }
         PreprocessorConfig siglip = siglip(preprocessorConfig, config);
         if (config.tiling().anyres()) {
             return new AnyresPreprocessor(siglip, config.vision(), config.tiling().pinpoints());

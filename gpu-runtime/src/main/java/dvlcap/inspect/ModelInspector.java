@@ -101,7 +101,8 @@ public final class ModelInspector {
     static String guessFamily(JsonNode root) {
         String mt = root.path("model_type").asText("");
         String arch = root.path("architectures").toString();
-        if (mt.equals("qwen2_5_vl") || mt.equals("diffusionvl_qwenvl") || arch.contains("Qwen2_5_VL")) {
+        if (mt.equals("qwen2_5_vl") || mt.equals("diffusionvl_qwenvl") || mt.equals("fast_dvlm")
+                || arch.contains("Qwen2_5_VL") || arch.contains("Fast_dVLM")) {
             return "qwen2.5-vl";
         }
         if (mt.startsWith("llava") || mt.equals("diffusionvl_qwen") || root.has("mm_vision_tower")

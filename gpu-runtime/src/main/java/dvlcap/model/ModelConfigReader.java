@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads {@code config.json} of a llava-qwen2 checkpoint (LLaVA-NeXT / LLaVA-OneVision naming,
- * as DiffusionVL releases it). The vision tower's shape comes from {@code vision_config}, or from
- * the published shape of the tower that {@code mm_vision_tower} names.
+ * Reads {@code config.json}: a qwen2.5-vl release's (see {@link QwenVlConfigReader}) or a llava-qwen2
+ * checkpoint's (LLaVA-NeXT / LLaVA-OneVision naming, as DiffusionVL releases it). A llava-qwen2 tower's
+ * shape comes from {@code vision_config}, or from the published shape of the tower that
+ * {@code mm_vision_tower} names.
  */
 public final class ModelConfigReader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +43,10 @@ public final class ModelConfigReader {
     }
 
     static ModelConfig parse(JsonNode root) {
+        QwenVlConfig.Release qwenVl = QwenVlConfigReader.release(root);
+        if (qwenVl != null) {
+            return QwenVlConfigReader.parse(root, qwenVl);
+        }
         JsonNode t = root.has("text_config") ? root.get("text_config") : root;
         int hidden = req(t, "hidden_size");
         int heads = req(t, "num_attention_heads");

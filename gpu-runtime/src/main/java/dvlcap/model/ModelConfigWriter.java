@@ -24,6 +24,10 @@ public final class ModelConfigWriter {
 
     /** The config as JSON, for weights stored as {@code dtype} ({@code torch_dtype}). */
     public static ObjectNode toJson(ModelConfig config, DType dtype) {
+        if (config.isQwenVl()) {
+            throw new IllegalArgumentException("ModelConfigWriter writes llava-qwen2 configs; a qwen2.5-vl config is its "
+                    + "release's own config.json");
+        }
         TextConfig t = config.text();
         VisionConfig v = config.vision();
         DecodingDefaults d = config.decoding();
