@@ -12,14 +12,40 @@ import java.util.List;
  * @param systemPrompt system message of the caption chat, or null for none
  * @param captionPrompt the user instruction that follows the image
  * @param imagePlaceholder the text that marks where image features are spliced
+ * @param imageMarkup what the user message carries for the image, directly followed by the caption
+ *        prompt; it holds {@code imagePlaceholder} once. LLaVA (DiffusionVL): {@code "<image>\n"};
+ *        Hugging Face Qwen2.5-VL: {@code "<|vision_start|><|image_pad|><|vision_end|>"}, the image rows
+ *        taking the place of {@code <|image_pad|>}
  * @param causalLm whether the model was also trained with the causal-LM loss on its clean half
- *        (Fast-dVLM's recipe; {@code causal_lm_loss} in config.json): it then decodes
- *        autoregressively with shifted logits and can verify its own drafts (speculative decoding)
+ *        (Fast-dVLM's recipe; {@code causal_lm_loss} in config.json, implied by a Fast-dVLM
+ *        release): it then decodes autoregressively with shifted logits, denoises blocks with token
+ *        shift after a causal context, and can verify its own drafts (speculative decoding)
  */
 public record DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
-                               String captionPrompt, String imagePlaceholder, boolean causalLm) {
+                               String captionPrompt, String imagePlaceholder, String imageMarkup, boolean causalLm) {
+
+    public DecodingDefaults {
+        int at = imageMarkup.indexOf(imagePlaceholder);
+        if (imagePlaceholder.isEmpty() || at < 0 || imageMarkup.indexOf(imagePlaceholder, at + 1) >= 0) {
+            throw new IllegalArgumentException("the image markup '" + imageMarkup + "' must hold the placeholder '"
+                    + imagePlaceholder + "' exactly once");
+        }
+    }
 
     /** Defaults of a model trained without the causal-LM loss (DiffusionVL's recipe). */
+    public DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
+                            String captionPrompt, String imagePlaceholder, String imageMarkup) {
+        this(maskTokenId, eosTokenIds, blockSize, systemPrompt, captionPrompt, imagePlaceholder, imageMarkup, false);
+    }
+
+    /** LLaVA's convention: the placeholder on a line of its own before the prompt. */
+    public DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
+                            String captionPrompt, String imagePlaceholder, boolean causalLm) {
+        this(maskTokenId, eosTokenIds, blockSize, systemPrompt, captionPrompt, imagePlaceholder,
+                imagePlaceholder + "\n", causalLm);
+    }
+
+    /** LLaVA's convention, without the causal-LM loss. */
     public DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
                             String captionPrompt, String imagePlaceholder) {
         this(maskTokenId, eosTokenIds, blockSize, systemPrompt, captionPrompt, imagePlaceholder, false);
