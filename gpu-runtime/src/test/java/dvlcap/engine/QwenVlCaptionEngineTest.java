@@ -90,8 +90,9 @@ class QwenVlCaptionEngineTest {
 
     /**
      * Greedy decoding, each token from a full forward of prompt + answer so far, no cache: read at the
-     * last row (autoregressive), or for a diffusion model ({@code mask >= 0}) at a mask row appended
-     * after them, logits at the same position as block diffusion with B = S = 1 reads them.
+     * last row (autoregressive, and a model trained with the causal-LM loss such as Fast-dVLM), or for
+     * a DiffusionVL-style diffusion model at a mask row appended after them, logits at the same
+     * position as block diffusion with B = S = 1 reads them.
      */
     private static int[] greedyReference(Path dir, BufferedImage picture, boolean withPositions, int[] promptOut) {
         try (ModelDirectory files = ModelDirectory.open(dir)) {
@@ -110,7 +111,7 @@ class QwenVlCaptionEngineTest {
                 List<Integer> answer = new ArrayList<>();
                 while (answer.size() < MAX_NEW) {
                     int[] input = seq;
-                    if (mask >= 0) {
+                    if (mask >= 0 && !files.config().decoding().causalLm()) {
                         input = Arrays.copyOf(seq, seq.length + 1);
                         input[seq.length] = mask;
                     }
@@ -161,8 +162,11 @@ class QwenVlCaptionEngineTest {
         });
         BufferedImage a = picture(2, 100, 80), b = picture(3, 60, 130), c = picture(4, 90, 90);
         int[] want = greedyReference(dir, a, true, null);
-        CaptionResult oneByOne = caption(dir, settings(DecoderKind.BLOCK).withBlock(1, 1), List.of(a)).get(0);
-        assertArrayEquals(want, oneByOne.tokens(), "B = S = 1 is greedy decoding");
+        // Fast-dVLM is a causal-LM model: its AR decoding reads shifted logits, and speculative decoding equals it
+        CaptionResult ar = caption(dir, settings(DecoderKind.AR), List.of(a)).get(0);
+        assertArrayEquals(want, ar.tokens(), "ar is causal greedy decoding with M-RoPE");
+        CaptionResult speculative = caption(dir, settings(DecoderKind.SPECULATIVE), List.of(a, b)).get(0);
+        assertArrayEquals(want, speculative.tokens(), "speculative equals ar");
         // block 4 as configured: the caption of an image does not depend on its batch neighbours
         List<CaptionResult> together = caption(dir, settings(DecoderKind.BLOCK), List.of(a, b, c));
         CaptionResult alone = caption(dir, settings(DecoderKind.BLOCK), List.of(a)).get(0);
