@@ -19,6 +19,7 @@ import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.RopePositions;
 import dvlcap.nn.Segment;
 import dvlcap.nn.VisionEncoder;
 
@@ -206,7 +207,7 @@ public final class BenchCommand {
                     }
                 })) {
             for (int i = 0; i < images; i++) {
-                s.add(new Scheduler.Job("bench" + i, subject.prompt, subject.image, null));
+                s.add(new Scheduler.Job("bench" + i, subject.prompt, subject.image, null, subject.positions));
             }
             int forwards = 0;
             long t0 = System.nanoTime();
@@ -238,16 +239,18 @@ public final class BenchCommand {
         final VisionEncoder vision;
         final VisionInput image;
         final int[] prompt;
+        final RopePositions positions;
         final AutoCloseable owner;
 
         Subject(String name, ModelConfig config, Qwen2Model lm, VisionEncoder vision, VisionInput image, int[] prompt,
-                AutoCloseable owner) {
+                RopePositions positions, AutoCloseable owner) {
             this.name = name;
             this.config = config;
             this.lm = lm;
             this.vision = vision;
             this.image = image;
             this.prompt = prompt;
+            this.positions = positions;
             this.owner = owner;
         }
 
@@ -255,7 +258,7 @@ public final class BenchCommand {
             ModelConfig config = ModelShapes.get(shape);
             Qwen2Model lm = Qwen2Model.load(b, config.text(), new RandomWeightSource(config, 1));
             int[] prompt = new SplittableRandom(2).ints(context, 0, config.decoding().maskTokenId()).toArray();
-            return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, null, prompt, lm);
+            return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, null, prompt, null, lm);
         }
 
         static Subject model(Backend b, Path dir) {
@@ -264,7 +267,8 @@ public final class BenchCommand {
                         .preprocess(noise(BENCH_IMAGE_WIDTH, BENCH_IMAGE_HEIGHT));
                 LlavaModel m = LlavaModel.load(b, files.config(), files.weights());
                 int[] prompt = InputRows.prompt(files.captionPrompt().tokens(), m.vision().tokens(image));
-                return new Subject("model " + dir, files.config(), m.lm(), m.vision(), image, prompt, m);
+                return new Subject("model " + dir, files.config(), m.lm(), m.vision(), image, prompt,
+                        m.positions(prompt, image), m);
             }
         }
 

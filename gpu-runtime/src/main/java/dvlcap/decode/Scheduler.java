@@ -8,6 +8,7 @@ import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.RopePositions;
 import dvlcap.nn.Segment;
 import dvlcap.nn.VisionEncoder;
 
@@ -27,8 +28,14 @@ import java.util.OptionalInt;
 public final class Scheduler implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
 
-    /** A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}). */
-    public record Job(String id, int[] prompt, VisionInput image, Object tag) {
+    /**
+     * A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}), and
+     * for an M-RoPE model the rotary positions of its rows (null: positions are cache slots).
+     */
+    public record Job(String id, int[] prompt, VisionInput image, Object tag, RopePositions positions) {
+        public Job(String id, int[] prompt, VisionInput image, Object tag) {
+            this(id, prompt, image, tag, null);
+        }
     }
 
     /** A finished caption and what it cost. */
@@ -167,7 +174,7 @@ public final class Scheduler implements AutoCloseable {
         for (Active a : active) {
             Work w = a.seq.next();
             works.add(w);
-            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock()));
+            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock(), a.job.positions()));
             rows += w.ids().length;
             logitRows += w.logitRows().length;
         }

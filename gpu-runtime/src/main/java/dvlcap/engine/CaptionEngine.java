@@ -193,7 +193,7 @@ public final class CaptionEngine implements AutoCloseable {
                 throw new IllegalArgumentException("image " + r.id() + ": " + e.getMessage(), e);
             }
             int[] ids = InputRows.prompt(tokens, rows);
-            scheduler.add(new Scheduler.Job(r.id(), ids, r.image(), p));
+            scheduler.add(new Scheduler.Job(r.id(), ids, r.image(), p, model.positions(ids, r.image())));
         } catch (RuntimeException e) {
             p.future().completeExceptionally(e);
         }
