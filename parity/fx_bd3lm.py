@@ -10,8 +10,8 @@ every combination of
   prompt      752 positions (a multiple of every B), 758 and 765 (not: the first generated block starts
               with 2..13 leftover prompt tokens and so holds fewer than B masks)
 Writes:
-  model/            config.json (the release's keys, plus mask_token_id, vision_config for the tiny tower
-                    and block_size), model.safetensors in the release's tensor names, tokenizer.json and
+  model/            config.json (the release's keys, plus mask_token_id and vision_config for the tiny
+                    tower), model.safetensors in the release's tensor names, tokenizer.json and
                     tokenizer_config.json (word level, Qwen chat specials), preprocessor_config.json
   inputs.safetensors  "pixels": the preprocessed image [3, 54, 54] every case decodes
   cases.json        per prompt its ids (-200 where the image is spliced, as LLaVA's tokenizer_image_token
@@ -203,8 +203,9 @@ def release_config(vcfg):
         "mm_patch_merge_type": "flat", "image_aspect_ratio": "square", "mm_use_im_start_end": False,
         "mm_use_im_patch_token": False, "use_mm_proj": True, "tokenizer_model_max_length": 4096,
         "tokenizer_padding_side": "right", "enable_bd3lm": True, "bd3lm_block_size": 8,
-        # not in the release, which hard-codes them (mask row 151671) or names a real tower
-        "mask_token_id": MASK, "block_size": 8, "system_prompt": SYSTEM,
+        # not in the release, which hard-codes its mask row (151671, outside this vocabulary) and names a
+        # real tower
+        "mask_token_id": MASK,
         "vision_config": {"model_type": "siglip_vision_model", **VISION, "image_size": vcfg.image_size,
                           "patch_size": vcfg.patch_size, "num_channels": 3, "layer_norm_eps": vcfg.layer_norm_eps,
                           "hidden_act": vcfg.hidden_act},
