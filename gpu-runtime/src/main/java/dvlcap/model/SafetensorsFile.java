@@ -225,6 +225,37 @@ public final class SafetensorsFile implements WeightSource {
         return map(t, t.begin(), t.byteSize());
     }
 
+    /**
+     * The tensor memory-mapped as stored (read-only), in buffers of whole rows of at most 1 GiB
+     * each. The mapping outlives {@link #close()}: it is released when the buffers are collected.
+     */
+    @Override
+    public StoredTensor stored(String name, long... expectedShape) {
+        return storedInChunks(name, CHUNK, expectedShape);
+    }
+
+    /** {@link #stored} with buffers of at most {@code maxChunkBytes} (tests use small ones). */
+    public StoredTensor storedInChunks(String name, long maxChunkBytes, long... expectedShape) {
+        TensorInfo t = info(name);
+        Shapes.check(file, name, t.shape(), expectedShape);
+        long[] shape = t.shape();
+        long rows = shape.length == 0 ? 1 : shape[0];
+        long rowBytes = rows == 0 ? 0 : t.byteSize() / rows;
+        if (rowBytes > maxChunkBytes || rowBytes > Integer.MAX_VALUE) {
+            throw new ModelFileException(file, name, "one row of " + rowBytes + " bytes does not fit a buffer of "
+                    + Math.min(maxChunkBytes, Integer.MAX_VALUE) + " bytes");
+        }
+        long rowsPerChunk = rowBytes == 0 ? Math.max(1, rows) : Math.max(1, maxChunkBytes / rowBytes);
+        int count = rows == 0 ? 0 : Math.toIntExact((rows + rowsPerChunk - 1) / rowsPerChunk);
+        ByteBuffer[] chunks = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            long first = i * rowsPerChunk;
+            long n = Math.min(rowsPerChunk, rows - first);
+            chunks[i] = map(t, t.begin() + first * rowBytes, n * rowBytes);
+        }
+        return StoredTensor.ofBuffers(t.dtype(), shape, chunks, rowsPerChunk);
+    }
+
     @Override
     public float[] floats(String name, long... expectedShape) {
         TensorInfo t = info(name);
