@@ -133,7 +133,7 @@ public final class BenchCommand {
             try (subject) {
                 out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-                out.printf(Locale.ROOT, "# load: %.2f s%s%n", loadSeconds, memory());
+                out.printf(Locale.ROOT, "# load: %.2f s; %s%n", loadSeconds, memory());
                 out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d (first_ms: the"
                         + " untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
                         subject.prompt.length, iterations);
@@ -150,24 +150,28 @@ public final class BenchCommand {
                         decode(out, backend, subject, settings.withDecoder(d), batch, images);
                     }
                 }
-                out.printf(Locale.ROOT, "# end:%s%n", memory());
+                out.printf(Locale.ROOT, "# memory at the end: %s%n", memory());
             }
         }
         return 0;
     }
 
-    /** "; peak RSS ..., heap used ..." where /proc/self/status exists, else only the heap. */
+    /**
+     * Resident memory where /proc/self/status exists, and the live Java heap (measured after a
+     * GC, so that garbage of the run does not count; RSS still counts heap pages once touched).
+     */
     private static String memory() {
         Runtime rt = Runtime.getRuntime();
-        String heap = String.format(Locale.ROOT, "; Java heap used %d MiB", (rt.totalMemory() - rt.freeMemory()) >> 20);
-        return ProcessMemory.read().map(m -> "; " + m.describe()).orElse("") + heap;
+        System.gc();
+        String heap = String.format(Locale.ROOT, "Java heap live %d MiB", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        return ProcessMemory.read().map(m -> m.describe() + "; ").orElse("") + heap;
     }
 
     private static void writeCheckpoint(PrintStream out, String shape, DType dtype, Path dir) {
         ModelConfig config = ModelShapes.get(shape);
         long t0 = System.nanoTime();
         RandomCheckpoint.Written w = RandomCheckpoint.write(dir, config, dtype, 1);
-        out.printf(Locale.ROOT, "# wrote %s: shape %s, %d tensors, %.2f GiB of %s weights in %d file(s), %.1f s%s%n",
+        out.printf(Locale.ROOT, "# wrote %s: shape %s, %d tensors, %.2f GiB of %s weights in %d file(s), %.1f s; %s%n",
                 w.dir(), shape, w.tensors(), w.bytes() / (double) (1L << 30), dtype, w.files(),
                 (System.nanoTime() - t0) / 1e9, memory());
     }
