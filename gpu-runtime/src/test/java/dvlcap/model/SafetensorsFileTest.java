@@ -97,6 +97,7 @@ class SafetensorsFileTest {
             assertArrayEquals(new float[] {1f, 0x1p-24f, -0x1p-14f, Float.POSITIVE_INFINITY}, c.toFloats());
             StoredTensor a = s.stored("a", 3);
             assertEquals(DType.F32, a.dtype());
+            assertTrue(a.onHeap(), "float32 is read onto the heap, not left mapped");
             assertArrayEquals(new float[] {1f, -2f, 3f}, a.toFloats());
 
             assertNames(assertThrows(ModelFileException.class, () -> s.stored("b", 3, 5)), f, "b", "shape [5, 3]");
