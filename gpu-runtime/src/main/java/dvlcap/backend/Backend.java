@@ -76,6 +76,26 @@ public interface Backend extends AutoCloseable {
      */
     void rope(Tensor x, int[] positions, int rows, int heads, int headDim, float theta);
 
+    /**
+     * Rotary embedding in place from precomputed angles, in the same "rotate_half" convention as
+     * {@link #rope}: in each head of row {@code r}, the pair {@code (i, i + headDim/2)} is rotated by
+     * the angle whose cosine and sine are {@code cos[r * headDim/2 + i]} and {@code sin[...]}
+     * ({@code rows x headDim/2} each). Rows differ in how their angles are made (multimodal rotary
+     * positions, the vision tower's 2-D positions), not in how they are applied.
+     *
+     * <p>The default reads {@code x} to the host, rotates and writes it back, so any backend has the
+     * operation; CPU backends override it.
+     */
+    default void rotary(Tensor x, Tensor cos, Tensor sin, int rows, int heads, int headDim) {
+        int half = headDim / 2, n = rows * heads * headDim;
+        float[] d = new float[n], c = new float[rows * half], s = new float[rows * half];
+        read(x, 0, d, 0, n);
+        read(cos, 0, c, 0, c.length);
+        read(sin, 0, s, 0, s.length);
+        Rotary.apply(d, c, s, rows, heads, headDim);
+        write(x, 0, d, 0, n);
+    }
+
     /** {@code out[i] = silu(gate[i]) * up[i]}. */
     void swiglu(Tensor out, Tensor gate, Tensor up, int n);
 

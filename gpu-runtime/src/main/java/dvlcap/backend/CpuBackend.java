@@ -119,6 +119,11 @@ public abstract class CpuBackend implements Backend {
     }
 
     @Override
+    public void rotary(Tensor x, Tensor cos, Tensor sin, int rows, int heads, int headDim) {
+        Rotary.apply(CpuTensor.of(x), CpuTensor.of(cos), CpuTensor.of(sin), rows, heads, headDim);
+    }
+
+    @Override
     public void swiglu(Tensor out, Tensor gate, Tensor up, int n) {
         float[] o = CpuTensor.of(out), g = CpuTensor.of(gate), u = CpuTensor.of(up);
         for (int i = 0; i < n; i++) {

@@ -58,6 +58,11 @@ public final class VectorBackend extends CpuBackend {
     }
 
     @Override
+    public void rotary(Tensor x, Tensor cos, Tensor sin, int rows, int heads, int headDim) {
+        VectorOps.rotary(CpuTensor.of(x), CpuTensor.of(cos), CpuTensor.of(sin), rows, heads, headDim);
+    }
+
+    @Override
     public void swiglu(Tensor out, Tensor gate, Tensor up, int n) {
         VectorOps.swiglu(CpuTensor.of(out), CpuTensor.of(gate), CpuTensor.of(up), n);
     }

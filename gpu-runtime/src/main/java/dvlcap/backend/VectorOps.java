@@ -39,6 +39,39 @@ final class VectorOps {
         }
     }
 
+    /** {@link Rotary#apply} with the half-heads in lanes; the same float operations, so the same bits. */
+    static void rotary(float[] x, float[] cos, float[] sin, int rows, int heads, int headDim) {
+        if (headDim <= 0 || headDim % 2 != 0) {
+            throw new IllegalArgumentException("headDim must be positive and even, got " + headDim);
+        }
+        int half = headDim / 2;
+        if ((long) rows * heads * headDim > x.length || (long) rows * half > Math.min(cos.length, sin.length)) {
+            throw new IllegalArgumentException("rotary of " + rows + " rows x " + heads + " heads x " + headDim
+                    + ": x has " + x.length + ", cos " + cos.length + ", sin " + sin.length + " floats");
+        }
+        int upper = S.loopBound(half);
+        for (int r = 0; r < rows; r++) {
+            int a0 = r * half;
+            for (int h = 0; h < heads; h++) {
+                int base = (r * heads + h) * headDim;
+                int i = 0;
+                for (; i < upper; i += L) {
+                    FloatVector a = FloatVector.fromArray(S, x, base + i);
+                    FloatVector b = FloatVector.fromArray(S, x, base + half + i);
+                    FloatVector c = FloatVector.fromArray(S, cos, a0 + i);
+                    FloatVector s = FloatVector.fromArray(S, sin, a0 + i);
+                    a.mul(c).sub(b.mul(s)).intoArray(x, base + i);
+                    b.mul(c).add(a.mul(s)).intoArray(x, base + half + i);
+                }
+                for (; i < half; i++) {
+                    float a = x[base + i], b = x[base + i + half], c = cos[a0 + i], s = sin[a0 + i];
+                    x[base + i] = a * c - b * s;
+                    x[base + i + half] = b * c + a * s;
+                }
+            }
+        }
+    }
+
     static void swiglu(float[] o, float[] g, float[] u, int n) {
         int upper = S.loopBound(n);
         int i = 0;

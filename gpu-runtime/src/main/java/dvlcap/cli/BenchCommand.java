@@ -11,6 +11,8 @@ import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
+import dvlcap.image.VisionInput;
+import dvlcap.image.VisionPreprocessors;
 import dvlcap.model.DType;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
@@ -20,9 +22,11 @@ import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.RopePositions;
 import dvlcap.nn.Segment;
-import dvlcap.nn.VisionTower;
+import dvlcap.nn.VisionEncoder;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -251,7 +255,7 @@ public final class BenchCommand {
                     }
                 })) {
             for (int i = 0; i < images; i++) {
-                s.add(new Scheduler.Job("bench" + i, subject.prompt, subject.pixels(i), null));
+                s.add(new Scheduler.Job("bench" + i, subject.prompt, subject.image, null, subject.positions));
             }
             int forwards = 0;
             long t0 = System.nanoTime();
@@ -274,19 +278,27 @@ public final class BenchCommand {
 
     /** What is measured: an LM (and maybe a vision tower) with a prompt. */
     private static final class Subject implements AutoCloseable {
+        /** A 4:3 photo-like size: one tile for square models, 16x12 patches of 28 for qwen2.5-vl. */
+        private static final int BENCH_IMAGE_WIDTH = 448, BENCH_IMAGE_HEIGHT = 336;
+
         final String name;
         final ModelConfig config;
         final Qwen2Model lm;
-        final VisionTower vision;
+        final VisionEncoder vision;
+        final VisionInput image;
         final int[] prompt;
+        final RopePositions positions;
         final AutoCloseable owner;
 
-        Subject(String name, ModelConfig config, Qwen2Model lm, VisionTower vision, int[] prompt, AutoCloseable owner) {
+        Subject(String name, ModelConfig config, Qwen2Model lm, VisionEncoder vision, VisionInput image, int[] prompt,
+                RopePositions positions, AutoCloseable owner) {
             this.name = name;
             this.config = config;
             this.lm = lm;
             this.vision = vision;
+            this.image = image;
             this.prompt = prompt;
+            this.positions = positions;
             this.owner = owner;
         }
 
@@ -294,28 +306,30 @@ public final class BenchCommand {
             ModelConfig config = ModelShapes.get(shape);
             Qwen2Model lm = Qwen2Model.load(b, config.text(), new RandomWeightSource(config, 1));
             int[] prompt = new SplittableRandom(2).ints(context, 0, config.decoding().maskTokenId()).toArray();
-            return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, prompt, lm);
+            return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, null, prompt, null, lm);
         }
 
         static Subject model(Backend b, Path dir) {
             try (ModelDirectory files = ModelDirectory.open(dir)) {
+                VisionInput image = VisionPreprocessors.load(files.preprocessorConfig(), files.config())
+                        .preprocess(noise(BENCH_IMAGE_WIDTH, BENCH_IMAGE_HEIGHT));
                 LlavaModel m = LlavaModel.load(b, files.config(), files.weights());
-                int[] prompt = InputRows.prompt(files.captionPrompt().tokens(), m.vision().tokens());
-                return new Subject("model " + dir, files.config(), m.lm(), m.vision(), prompt, m);
+                int[] prompt = InputRows.prompt(files.captionPrompt().tokens(), m.vision().tokens(image));
+                return new Subject("model " + dir, files.config(), m.lm(), m.vision(), image, prompt,
+                        m.positions(prompt, image), m);
             }
         }
 
-        float[] pixels(int i) {
-            if (vision == null) {
-                return null;
+        /** The same noise image for every run, so that every family sees a fixed, typical size. */
+        private static BufferedImage noise(int width, int height) {
+            BufferedImage im = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            SplittableRandom r = new SplittableRandom(7);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    im.setRGB(x, y, r.nextInt(1 << 24));
+                }
             }
-            int s = config.vision().imageSize();
-            SplittableRandom r = new SplittableRandom(i);
-            float[] px = new float[3 * s * s];
-            for (int k = 0; k < px.length; k++) {
-                px[k] = (float) (r.nextDouble() * 2 - 1);
-            }
-            return px;
+            return im;
         }
 
         @Override

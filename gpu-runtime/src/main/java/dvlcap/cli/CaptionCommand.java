@@ -3,6 +3,7 @@ package dvlcap.cli;
 import dvlcap.backend.Backends;
 import dvlcap.engine.CaptionEngine;
 import dvlcap.engine.CaptionRequest;
+import dvlcap.image.VisionInput;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.Counters;
 import dvlcap.engine.EngineOptions;
@@ -108,8 +109,8 @@ public final class CaptionCommand {
                                                            String prompt) {
         try {
             byte[] bytes = Files.readAllBytes(Path.of(image));
-            float[] pixels = engine.preprocessor().preprocess(decoder.decode(bytes, image));
-            return engine.submit(new CaptionRequest(image, pixels, prompt));
+            VisionInput input = engine.preprocessor().preprocess(decoder.decode(bytes, image));
+            return engine.submit(new CaptionRequest(image, input, prompt));
         } catch (IOException | ImageDecodeException | IllegalArgumentException e) {
             String msg = e instanceof IOException ? "cannot read " + image + ": " + e : e.getMessage();
             return CompletableFuture.failedFuture(new IllegalArgumentException(msg, e));

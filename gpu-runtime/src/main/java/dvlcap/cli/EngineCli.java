@@ -5,7 +5,7 @@ import dvlcap.model.ModelFileException;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-/** Entry point of the engine's commands: {@code caption} and {@code bench}. */
+/** Entry point of the engine's commands: {@code caption}, {@code bench} and {@code inspect}. */
 public final class EngineCli {
     private static final String HELP = """
             Usage: dvlcap COMMAND [options]   (COMMAND --help for its options)
@@ -13,6 +13,8 @@ public final class EngineCli {
             Commands of the engine:
               caption   caption image files with a model directory
               bench     measure forward cost and decoding speed (a model or a named random shape)
+              inspect   describe a model directory (family, size, memory, vision, decoding, what is not
+                        supported) without loading its weights
             """;
 
     private EngineCli() {
@@ -32,6 +34,7 @@ public final class EngineCli {
             return switch (args[0]) {
                 case "caption" -> CaptionCommand.run(rest, out, err);
                 case "bench" -> BenchCommand.run(rest, out, err);
+                case "inspect" -> InspectCommand.run(rest, out, err);
                 default -> {
                     err.println("dvlcap: unknown command '" + args[0] + "'\n" + HELP);
                     yield 2;

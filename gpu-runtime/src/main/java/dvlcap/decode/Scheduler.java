@@ -3,12 +3,14 @@ package dvlcap.decode;
 import dvlcap.backend.Backend;
 import dvlcap.backend.DeviceOutOfMemoryException;
 import dvlcap.backend.Tensor;
+import dvlcap.image.VisionInput;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
+import dvlcap.nn.RopePositions;
 import dvlcap.nn.Segment;
-import dvlcap.nn.VisionTower;
+import dvlcap.nn.VisionEncoder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,8 +28,14 @@ import java.util.OptionalInt;
 public final class Scheduler implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
 
-    /** A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}). */
-    public record Job(String id, int[] prompt, float[] pixels, Object tag) {
+    /**
+     * A caption waiting for its turn: the prompt's ids (image rows as {@link InputRows#IMAGE}), and
+     * for an M-RoPE model the rotary positions of its rows (null: positions are cache slots).
+     */
+    public record Job(String id, int[] prompt, VisionInput image, Object tag, RopePositions positions) {
+        public Job(String id, int[] prompt, VisionInput image, Object tag) {
+            this(id, prompt, image, tag, null);
+        }
     }
 
     /** A finished caption and what it cost. */
@@ -62,7 +70,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private final Qwen2Model lm;
-    private final VisionTower vision;
+    private final VisionEncoder vision;
     private final Backend backend;
     private final SequenceFactory factory;
     private final long kvBudgetFloats;
@@ -84,9 +92,9 @@ public final class Scheduler implements AutoCloseable {
 
     /**
      * A scheduler over a language model alone when {@code vision} is null (benchmarks of LM
-     * shapes): jobs then carry no pixels and their prompts no image rows.
+     * shapes): jobs then carry no image and their prompts no image rows.
      */
-    public Scheduler(Backend backend, Qwen2Model lm, VisionTower vision, SequenceFactory factory, int maxBatch,
+    public Scheduler(Backend backend, Qwen2Model lm, VisionEncoder vision, SequenceFactory factory, int maxBatch,
                      long kvBudgetFloats, Listener listener) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
@@ -166,7 +174,7 @@ public final class Scheduler implements AutoCloseable {
         for (Active a : active) {
             Work w = a.seq.next();
             works.add(w);
-            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock()));
+            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock(), a.job.positions()));
             rows += w.ids().length;
             logitRows += w.logitRows().length;
         }
@@ -252,11 +260,11 @@ public final class Scheduler implements AutoCloseable {
             KvCache cache = null;
             try {
                 long t0 = System.nanoTime();
-                if (job.pixels() != null) {
+                if (job.image() != null) {
                     if (vision == null) {
                         throw new IllegalArgumentException("this engine has no vision tower");
                     }
-                    image = vision.encode(job.pixels());
+                    image = vision.encode(job.image());
                 }
                 double visionMs = (System.nanoTime() - t0) / 1e6;
                 cache = lm.newCache(capacity);

@@ -4,8 +4,8 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
 import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
-import dvlcap.image.AspectMode;
-import dvlcap.image.ImagePreprocessor;
+import dvlcap.image.VisionPreprocessor;
+import dvlcap.image.VisionPreprocessors;
 import dvlcap.model.CaptionPrompt;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
@@ -39,7 +39,7 @@ public final class CaptionEngine implements AutoCloseable {
     private final LlavaModel model;
     private final Backend backend;
     private final CaptionPrompt prompt;
-    private final ImagePreprocessor preprocessor;
+    private final VisionPreprocessor preprocessor;
     private final Scheduler scheduler;
     private final SequenceFactory factory;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
@@ -57,8 +57,7 @@ public final class CaptionEngine implements AutoCloseable {
         ModelConfig config = files.config();
         this.factory = new SequenceFactory(options.settings(), config.decoding());
         this.prompt = files.captionPrompt();
-        this.preprocessor = ImagePreprocessor.load(files.preprocessorConfig(), config.vision(),
-                AspectMode.parse(config.imageAspectRatio()));
+        this.preprocessor = VisionPreprocessors.load(files.preprocessorConfig(), config);
         this.model = LlavaModel.load(backend, config, files.weights());
         long budgetFloats = options.kvBudgetBytes() == 0 ? Long.MAX_VALUE : options.kvBudgetBytes() / Float.BYTES;
         this.scheduler = new Scheduler(model, factory, options.maxBatch(), budgetFloats, new Scheduler.Listener() {
@@ -100,7 +99,7 @@ public final class CaptionEngine implements AutoCloseable {
         }
     }
 
-    public ImagePreprocessor preprocessor() {
+    public VisionPreprocessor preprocessor() {
         return preprocessor;
     }
 
@@ -184,12 +183,17 @@ public final class CaptionEngine implements AutoCloseable {
         try {
             CaptionRequest r = p.request();
             PromptTokens tokens = r.prompt() == null ? prompt.tokens() : prompt.tokens(r.prompt());
-            int[] ids = InputRows.prompt(tokens, model.vision().tokens());
-            if (r.pixels() == null || r.pixels().length != preprocessor.outputLength()) {
-                throw new IllegalArgumentException("image " + r.id() + " has " + (r.pixels() == null ? 0 : r.pixels().length)
-                        + " pixel values, the model expects " + preprocessor.outputLength());
+            if (r.image() == null) {
+                throw new IllegalArgumentException("image " + r.id() + " has no pixels");
             }
-            scheduler.add(new Scheduler.Job(r.id(), ids, r.pixels(), p));
+            int rows;
+            try {
+                rows = model.vision().tokens(r.image());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("image " + r.id() + ": " + e.getMessage(), e);
+            }
+            int[] ids = InputRows.prompt(tokens, rows);
+            scheduler.add(new Scheduler.Job(r.id(), ids, r.image(), p, model.positions(ids, r.image())));
         } catch (RuntimeException e) {
             p.future().completeExceptionally(e);
         }

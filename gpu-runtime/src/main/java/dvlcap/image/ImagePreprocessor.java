@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * rescale -> normalise. Arithmetic follows numpy's: rescaling in double then float32, normalising in float32.
  * Thread-safe and stateless after construction.
  */
-public final class ImagePreprocessor {
+public final class ImagePreprocessor implements VisionPreprocessor {
     private final PreprocessorConfig config;
     private final AspectMode mode;
     private final int size;
@@ -84,7 +84,13 @@ public final class ImagePreprocessor {
     }
 
     /** The image as channels-first [3, size, size] floats. */
-    public float[] preprocess(BufferedImage image) {
+    @Override
+    public VisionInput preprocess(BufferedImage image) {
+        return VisionInput.tile(tile(image));
+    }
+
+    /** The preprocessed tile alone, {@code [3, size, size]}. */
+    public float[] tile(BufferedImage image) {
         float[] out = new float[outputLength()];
         preprocess(image, out, 0);
         return out;

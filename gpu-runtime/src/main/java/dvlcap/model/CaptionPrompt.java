@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a model's caption prompt: [system (if the model has one), user: placeholder + "\n" + prompt]
+ * Builds a model's caption prompt: [system (if the model has one), user: image markup + prompt]
  * through the model's chat template with the generation prompt, then tokenizes the text on either
  * side of the image placeholder separately (as LLaVA does), so no token ever straddles the image.
  */
@@ -36,7 +36,7 @@ public final class CaptionPrompt {
         if (defaults.systemPrompt() != null) {
             chat.add(ChatMessage.system(defaults.systemPrompt()));
         }
-        chat.add(ChatMessage.user(placeholder + "\n" + prompt));
+        chat.add(ChatMessage.user(defaults.imageMarkup() + prompt));
         return template.render(chat, true);
     }
 

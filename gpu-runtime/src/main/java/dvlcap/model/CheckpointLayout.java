@@ -3,7 +3,7 @@ package dvlcap.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every tensor a llava-qwen2 checkpoint of a given config holds, with its shape (docs/SPEC-weights.md). */
+/** Every tensor a llava-qwen2 or qwen2.5-vl (hub names) checkpoint of a given config holds, with its shape (docs/SPEC-weights.md). */
 public final class CheckpointLayout {
     public static final String VISION = "model.vision_tower.vision_tower.vision_model.";
 
@@ -34,6 +34,10 @@ public final class CheckpointLayout {
         if (!t.tieWordEmbeddings()) {
             m.put("lm_head.weight", new long[]{t.vocabSize(), h});
         }
+        if (config.isQwenVl()) {
+            qwenVision(m, config.qwenVl().vision());
+            return m;
+        }
         VisionConfig v = config.vision();
         long vh = v.hiddenSize(), vi = v.intermediateSize();
         m.put(VISION + "embeddings.patch_embedding.weight", new long[]{vh, v.numChannels(), v.patchSize(), v.patchSize()});
@@ -60,6 +64,38 @@ public final class CheckpointLayout {
         m.put("model.mm_projector.0.bias", new long[]{h});
         m.put("model.mm_projector.2.weight", new long[]{h, h});
         m.put("model.mm_projector.2.bias", new long[]{h});
+        if (config.tiling().merge().unpad()) {
+            m.put("model.image_newline", new long[]{h});
+        }
         return m;
+    }
+
+    /** Qwen2.5-VL's tower and merger under the Hugging Face hub names ({@link QwenVlTensorNames#HF}). */
+    private static void qwenVision(Map<String, long[]> m, QwenVisionConfig v) {
+        long vh = v.hiddenSize(), vi = v.intermediateSize(), mh = vh * v.mergeUnit();
+        String p0 = QwenVlTensorNames.HF.tower();
+        m.put(p0 + QwenVlTensorNames.PATCH_EMBED,
+                new long[]{vh, v.inChannels(), v.temporalPatchSize(), v.patchSize(), v.patchSize()});
+        for (int i = 0; i < v.depth(); i++) {
+            String p = p0 + "blocks." + i + ".";
+            m.put(p + "norm1.weight", new long[]{vh});
+            m.put(p + "attn.qkv.weight", new long[]{3 * vh, vh});
+            m.put(p + "attn.qkv.bias", new long[]{3 * vh});
+            m.put(p + "attn.proj.weight", new long[]{vh, vh});
+            m.put(p + "attn.proj.bias", new long[]{vh});
+            m.put(p + "norm2.weight", new long[]{vh});
+            for (String proj : new String[]{"gate_proj", "up_proj"}) {
+                m.put(p + "mlp." + proj + ".weight", new long[]{vi, vh});
+                m.put(p + "mlp." + proj + ".bias", new long[]{vi});
+            }
+            m.put(p + "mlp.down_proj.weight", new long[]{vh, vi});
+            m.put(p + "mlp.down_proj.bias", new long[]{vh});
+        }
+        String mp = QwenVlTensorNames.HF.merger();
+        m.put(mp + "ln_q.weight", new long[]{vh});
+        m.put(mp + "mlp.0.weight", new long[]{mh, mh});
+        m.put(mp + "mlp.0.bias", new long[]{mh});
+        m.put(mp + "mlp.2.weight", new long[]{v.outHiddenSize(), mh});
+        m.put(mp + "mlp.2.bias", new long[]{v.outHiddenSize()});
     }
 }

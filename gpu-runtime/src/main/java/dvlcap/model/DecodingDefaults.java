@@ -12,9 +12,28 @@ import java.util.List;
  * @param systemPrompt system message of the caption chat, or null for none
  * @param captionPrompt the user instruction that follows the image
  * @param imagePlaceholder the text that marks where image features are spliced
+ * @param imageMarkup what the user message carries for the image, directly followed by the caption
+ *        prompt; it holds {@code imagePlaceholder} once. LLaVA (DiffusionVL): {@code "<image>\n"};
+ *        Hugging Face Qwen2.5-VL: {@code "<|vision_start|><|image_pad|><|vision_end|>"}, the image rows
+ *        taking the place of {@code <|image_pad|>}
  */
 public record DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
-                               String captionPrompt, String imagePlaceholder) {
+                               String captionPrompt, String imagePlaceholder, String imageMarkup) {
+
+    public DecodingDefaults {
+        int at = imageMarkup.indexOf(imagePlaceholder);
+        if (imagePlaceholder.isEmpty() || at < 0 || imageMarkup.indexOf(imagePlaceholder, at + 1) >= 0) {
+            throw new IllegalArgumentException("the image markup '" + imageMarkup + "' must hold the placeholder '"
+                    + imagePlaceholder + "' exactly once");
+        }
+    }
+
+    /** LLaVA's convention: the placeholder on a line of its own before the prompt. */
+    public DecodingDefaults(int maskTokenId, List<Integer> eosTokenIds, int blockSize, String systemPrompt,
+                            String captionPrompt, String imagePlaceholder) {
+        this(maskTokenId, eosTokenIds, blockSize, systemPrompt, captionPrompt, imagePlaceholder,
+                imagePlaceholder + "\n");
+    }
 
     public boolean isDiffusion() {
         return maskTokenId >= 0;

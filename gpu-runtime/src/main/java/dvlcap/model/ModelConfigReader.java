@@ -10,12 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads {@code config.json} of a llava-qwen2 checkpoint (LLaVA-NeXT / LLaVA-OneVision naming,
- * as DiffusionVL releases it). The vision tower's shape comes from {@code vision_config}, or from
- * the published shape of the tower that {@code mm_vision_tower} names.
+ * Reads {@code config.json}: a qwen2.5-vl release's (see {@link QwenVlConfigReader}) or a llava-qwen2
+ * checkpoint's (LLaVA-NeXT / LLaVA-OneVision naming, as DiffusionVL releases it). A llava-qwen2 tower's
+ * shape comes from {@code vision_config}, or from the published shape of the tower that
+ * {@code mm_vision_tower} names.
  */
 public final class ModelConfigReader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The system message of DiffusionVL's conversation template {@code qwen_2_5} (train/llava/conversation.py). */
+    public static final String DIFFUSIONVL_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
+    /** DiffusionVL's mask: a row of the padded embedding matrix, not a tokenizer token. */
+    public static final int DIFFUSIONVL_MASK = 151_671;
 
     private ModelConfigReader() {
     }
@@ -38,6 +43,10 @@ public final class ModelConfigReader {
     }
 
     static ModelConfig parse(JsonNode root) {
+        QwenVlConfig.Release qwenVl = QwenVlConfigReader.release(root);
+        if (qwenVl != null) {
+            return QwenVlConfigReader.parse(root, qwenVl);
+        }
         JsonNode t = root.has("text_config") ? root.get("text_config") : root;
         int hidden = req(t, "hidden_size");
         int heads = req(t, "num_attention_heads");
@@ -54,10 +63,7 @@ public final class ModelConfigReader {
             throw new IllegalArgumentException("mm_projector_type '" + projector + "' is not supported (only mlp2x_gelu)");
         }
         String aspect = root.path("image_aspect_ratio").asText("square");
-        if (!aspect.equals("square") && !aspect.equals("pad")) {
-            throw new IllegalArgumentException("image_aspect_ratio '" + aspect
-                    + "' is not supported yet (square and pad are; anyres tiling is not)");
-        }
+        ImageTiling tiling = tiling(root, aspect, vision);
         int mmHidden = root.path("mm_hidden_size").asInt(vision.hiddenSize());
         if (mmHidden != vision.hiddenSize()) {
             throw new IllegalArgumentException("mm_hidden_size " + mmHidden + " disagrees with the vision hidden_size "
@@ -75,16 +81,55 @@ public final class ModelConfigReader {
         } else {
             eos.add(eosNode.asInt());
         }
-        int mask = root.path("mask_token_id").asInt(-1);
+        // DiffusionVL's llava release (model_type diffusionvl_qwen) keeps in its code what its config.json does not
+        // say: the mask is embedding row 151671, the chat is its conversation template qwen_2_5 (whose system
+        // message this is), the block size is bd3lm_block_size (its evaluation passes 8)
+        boolean diffusionVl = root.path("model_type").asText("").equals("diffusionvl_qwen");
+        int mask = root.path("mask_token_id").asInt(diffusionVl ? DIFFUSIONVL_MASK : -1);
         if (mask >= text.vocabSize()) {
-            throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize());
+            throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize()
+                    + (diffusionVl && !root.has("mask_token_id") ? " (DiffusionVL's own mask row; set mask_token_id)" : ""));
         }
-        int block = root.path("block_size").asInt(root.path("bd_size").asInt(mask >= 0 ? 8 : 1));
-        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText() : null;
+        int block = root.path("block_size").asInt(root.path("bd_size").asInt(
+                root.path("bd3lm_block_size").asInt(mask >= 0 ? 8 : 1)));
+        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText()
+                : diffusionVl ? DIFFUSIONVL_SYSTEM : null;
         String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
         String placeholder = root.path("image_placeholder").asText("<image>");
         DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder);
-        return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect);
+        return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect, tiling);
+    }
+
+    /**
+     * LLaVA-NeXT's tiling keys. {@code image_grid_pinpoints} is a list of [width, height] pairs (what
+     * the training script stores), or a string: {@code "(1x1),...,(6x6)"} counts tiles of the tower's
+     * image_size, anything else is a literal list of pairs.
+     */
+    private static ImageTiling tiling(JsonNode root, String aspect, VisionConfig vision) {
+        JsonNode resampler = root.get("mm_resampler_type");
+        if (resampler != null && !resampler.isNull()) {
+            throw new IllegalArgumentException("mm_resampler_type '" + resampler.asText()
+                    + "' is not supported (only null, no resampler)");
+        }
+        JsonNode merge = root.get("mm_patch_merge_type");
+        String mergeType = merge == null || merge.isNull() ? null : merge.asText();
+        JsonNode p = root.get("image_grid_pinpoints");
+        List<ImageTiling.Resolution> pinpoints = new ArrayList<>();
+        if (p != null && p.isTextual()) {
+            String s = p.asText();
+            pinpoints = s.contains("x") ? ImageTiling.expandGrid(s, vision.imageSize()) : ImageTiling.pairs(s);
+        } else if (p != null && p.isArray()) {
+            for (JsonNode pair : p) {
+                if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToInt() || !pair.get(1).canConvertToInt()) {
+                    throw new IllegalArgumentException("image_grid_pinpoints entries must be [width, height], got " + pair);
+                }
+                pinpoints.add(new ImageTiling.Resolution(pair.get(0).asInt(), pair.get(1).asInt()));
+            }
+        } else if (p != null && !p.isNull()) {
+            throw new IllegalArgumentException("image_grid_pinpoints must be a list of [width, height] or a string, got "
+                    + p);
+        }
+        return ImageTiling.of(aspect, pinpoints, mergeType, vision.imageSize());
     }
 
     private static VisionConfig visionConfig(JsonNode root) {

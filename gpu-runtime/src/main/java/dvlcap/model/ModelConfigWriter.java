@@ -1,6 +1,7 @@
 package dvlcap.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -23,6 +24,10 @@ public final class ModelConfigWriter {
 
     /** The config as JSON, for weights stored as {@code dtype} ({@code torch_dtype}). */
     public static ObjectNode toJson(ModelConfig config, DType dtype) {
+        if (config.isQwenVl()) {
+            throw new IllegalArgumentException("ModelConfigWriter writes llava-qwen2 configs; a qwen2.5-vl config is its "
+                    + "release's own config.json");
+        }
         TextConfig t = config.text();
         VisionConfig v = config.vision();
         DecodingDefaults d = config.decoding();
@@ -60,6 +65,17 @@ public final class ModelConfigWriter {
         c.put("mm_vision_select_layer", config.visionFeatureLayer());
         c.put("mm_vision_select_feature", "patch");
         c.put("image_aspect_ratio", config.imageAspectRatio());
+        ImageTiling tiling = config.tiling();
+        if (tiling.anyres()) {
+            ArrayNode pins = c.putArray("image_grid_pinpoints");
+            for (ImageTiling.Resolution r : tiling.pinpoints()) {
+                pins.addArray().add(r.width()).add(r.height());
+            }
+        }
+        if (tiling.merge() != PatchMerge.FLAT) {
+            // absent means flat: configs of untiled models stay as they were
+            c.put("mm_patch_merge_type", tiling.merge().configName());
+        }
         ObjectNode vc = c.putObject("vision_config");
         vc.put("model_type", "siglip_vision_model");
         vc.put("hidden_size", v.hiddenSize());

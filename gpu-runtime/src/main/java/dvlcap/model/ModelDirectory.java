@@ -37,7 +37,8 @@ public final class ModelDirectory implements AutoCloseable {
         }
         Path configFile = require(dir, CONFIG);
         Path tokenizerFile = require(dir, TOKENIZER);
-        Path preprocessor = require(dir, PREPROCESSOR_CONFIG);
+        // Optional: LLaVA's SigLIP tower has fixed settings of its own (the preprocessing decides, per family).
+        Path preprocessor = dir.resolve(PREPROCESSOR_CONFIG);
         ModelConfig config = ModelConfigReader.read(configFile);
         ChatTemplate template = ChatTemplate.load(dir);
         WeightSource weights = WeightSources.open(dir);
@@ -78,7 +79,10 @@ public final class ModelDirectory implements AutoCloseable {
         return chatTemplate;
     }
 
-    /** {@code preprocessor_config.json}, read by the image preprocessing. */
+    /**
+     * Where {@code preprocessor_config.json} is, read by the image preprocessing; the file may be
+     * absent (see {@link dvlcap.image.VisionPreprocessors}).
+     */
     public Path preprocessorConfig() {
         return preprocessorConfig;
     }

@@ -117,6 +117,45 @@ public final class StoredTensor {
     }
 
     /**
+     * Rows {@code [first, first + count)} as a tensor of the same dtype (e.g. q, k and v of a fused
+     * qkv matrix). Within one buffer it is a view of the same memory; rows spanning two buffers
+     * (only tensors over 1 GiB) are copied into one direct buffer, still in the stored dtype; a
+     * heap tensor's rows are copied.
+     */
+    public StoredTensor rows(long first, long count) {
+        long rows = shape.length == 0 ? 1 : shape[0];
+        if (shape.length == 0 || first < 0 || count < 0 || first + count > rows) {
+            throw new IndexOutOfBoundsException("rows [" + first + ", " + (first + count) + ") of " + this);
+        }
+        long[] sub = shape.clone();
+        sub[0] = count;
+        if (floats != null) {
+            return ofFloats(Arrays.copyOfRange(floats, (int) (first * rowElements), (int) ((first + count) * rowElements)),
+                    sub);
+        }
+        if (count == 0) {
+            return ofBuffers(dtype, sub, new ByteBuffer[0], 1);
+        }
+        int rowBytes = (int) (rowElements * dtype.size());
+        int c = (int) (first / rowsPerChunk);
+        long last = first + count - 1;
+        ByteBuffer view;
+        if (last / rowsPerChunk == c) {
+            int at = (int) (first - c * rowsPerChunk) * rowBytes;
+            view = chunks[c].duplicate().position(at).limit(at + (int) count * rowBytes).slice();
+        } else {
+            view = ByteBuffer.allocateDirect(Math.toIntExact(count * rowBytes));
+            for (long r = first; r <= last; r++) {
+                int rc = (int) (r / rowsPerChunk);
+                int at = (int) (r - rc * rowsPerChunk) * rowBytes;
+                view.put(chunks[rc].duplicate().position(at).limit(at + rowBytes));
+            }
+            view.flip();
+        }
+        return ofBuffers(dtype, sub, new ByteBuffer[] {view}, count);
+    }
+
+    /**
      * Copies elements {@code [from, from + n)} (row-major) into {@code dst[dstOff..]}, widened to
      * float32 exactly.
      */

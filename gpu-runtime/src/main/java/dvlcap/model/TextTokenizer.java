@@ -124,6 +124,16 @@ public final class TextTokenizer implements AutoCloseable {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
+    /** The token text of an id (a vocabulary entry or an added token), if the tokenizer has one. */
+    public java.util.Optional<String> token(int id) {
+        for (Map.Entry<String, Integer> e : vocab.entrySet()) {
+            if (e.getValue() == id) {
+                return java.util.Optional.of(e.getKey());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private void check() {
         if (closed) {
             throw new IllegalStateException("tokenizer " + file + " is closed");

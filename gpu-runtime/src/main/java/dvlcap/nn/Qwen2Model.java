@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class Qwen2Model implements AutoCloseable {
     private static final int NORMED = 0, Q = 1, K = 2, V = 3, ATT = 4, OUT = 5, GATE = 6, UP = 7, GATHER = 8,
-            LOGITS = 9, SLOTS = 10;
+            LOGITS = 9, COS = 10, SIN = 11, SLOTS = 12;
 
     private final Backend b;
     private final TextConfig c;
@@ -23,15 +23,41 @@ public final class Qwen2Model implements AutoCloseable {
     private final Tensor finalNorm;
     private final LmLayer[] layers;
     private final Scratch scratch;
+    /** M-RoPE: the section of each rotary frequency, or null for ordinary 1-D rope. */
+    private final int[] sectionOf;
+    private final float[] invFreq;
 
     /** Loads the LM's weights from {@code source}, checking every shape against {@code config}. */
     public static Qwen2Model load(Backend backend, TextConfig config, WeightSource source) {
-        return new Qwen2Model(backend, config, source);
+        return new Qwen2Model(backend, config, source, null);
+    }
+
+    /**
+     * An LM with multimodal rotary positions (Qwen2.5-VL's M-RoPE): {@code mropeSection} splits the
+     * rotary frequencies between the sections of a {@link Segment#positions()}; null is ordinary rope.
+     */
+    public static Qwen2Model load(Backend backend, TextConfig config, WeightSource source, int[] mropeSection) {
+        return new Qwen2Model(backend, config, source, mropeSection);
     }
 
     Qwen2Model(Backend backend, TextConfig config, WeightSource source) {
+        this(backend, config, source, null);
+    }
+
+    private Qwen2Model(Backend backend, TextConfig config, WeightSource source, int[] mropeSection) {
         this.b = backend;
         this.c = config;
+        if (mropeSection != null) {
+            sectionOf = RotaryAngles.sectionOf(mropeSection);
+            if (sectionOf.length != config.headDim() / 2) {
+                throw new IllegalArgumentException("mrope_section " + java.util.Arrays.toString(mropeSection)
+                        + " must cover head_dim / 2 = " + config.headDim() / 2 + " frequencies");
+            }
+            invFreq = RotaryAngles.inverseFrequencies(config.headDim(), config.ropeTheta());
+        } else {
+            sectionOf = null;
+            invFreq = null;
+        }
         WeightLoader w = new WeightLoader(backend, source);
         embed = w.matrix("model.embed_tokens.weight", c.vocabSize(), c.hiddenSize());
         if (c.tieWordEmbeddings() && !w.has("lm_head.weight")) {
@@ -49,6 +75,11 @@ public final class Qwen2Model implements AutoCloseable {
 
     public TextConfig config() {
         return c;
+    }
+
+    /** Whether rows take multimodal rotary positions ({@link Segment#positions()}) rather than their slots. */
+    public boolean usesMrope() {
+        return sectionOf != null;
     }
 
     /** Writes the embeddings of {@code ids} into rows {@code row..} of {@code x}. */
@@ -79,6 +110,12 @@ public final class Qwen2Model implements AutoCloseable {
             }
             r0 += s.rows();
         }
+        Tensor cos = null, sin = null;
+        if (sectionOf != null) {
+            cos = scratch.get(COS, rows * c.headDim() / 2);
+            sin = scratch.get(SIN, rows * c.headDim() / 2);
+            writeMropeAngles(segments, rows, cos, sin);
+        }
         int h = c.hiddenSize(), qd = c.qDim(), kvd = c.kvDim(), m = c.intermediateSize();
         Tensor normed = scratch.get(NORMED, rows * h);
         Tensor q = scratch.get(Q, rows * qd), k = scratch.get(K, rows * kvd), v = scratch.get(V, rows * kvd);
@@ -90,8 +127,13 @@ public final class Qwen2Model implements AutoCloseable {
             b.matmul(q, normed, layer.q(), layer.qBias(), rows);
             b.matmul(k, normed, layer.k(), layer.kBias(), rows);
             b.matmul(v, normed, layer.v(), layer.vBias(), rows);
-            b.rope(q, positions, rows, c.numHeads(), c.headDim(), c.ropeTheta());
-            b.rope(k, positions, rows, c.numKvHeads(), c.headDim(), c.ropeTheta());
+            if (sectionOf == null) {
+                b.rope(q, positions, rows, c.numHeads(), c.headDim(), c.ropeTheta());
+                b.rope(k, positions, rows, c.numKvHeads(), c.headDim(), c.ropeTheta());
+            } else {
+                b.rotary(q, cos, sin, rows, c.numHeads(), c.headDim());
+                b.rotary(k, cos, sin, rows, c.numKvHeads(), c.headDim());
+            }
             int row = 0;
             for (Segment s : segments) {
                 KvCache cache = s.cache();
@@ -110,6 +152,37 @@ public final class Qwen2Model implements AutoCloseable {
             b.matmul(out, gate, layer.down(), null, rows);
             b.add(x, out, rows * h);
         }
+    }
+
+    /**
+     * The M-RoPE angles of every row: each segment's (t, h, w) positions (its slots on all three when it
+     * has no {@link Segment#positions()}), frequency i turning with section {@code sectionOf[i]}; float
+     * products as transformers' {@code Qwen2_5_VLRotaryEmbedding} computes them.
+     */
+    private void writeMropeAngles(List<Segment> segments, int rows, Tensor cos, Tensor sin) {
+        int half = c.headDim() / 2;
+        int[][] pos = new int[3][rows];
+        int r0 = 0;
+        for (Segment s : segments) {
+            if (s.positions() == null) {
+                for (int i = 0; i < s.rows(); i++) {
+                    pos[0][r0 + i] = pos[1][r0 + i] = pos[2][r0 + i] = s.pos0() + i;
+                }
+            } else {
+                s.positions().fill(s.pos0(), s.rows(), pos, r0);
+            }
+            r0 += s.rows();
+        }
+        float[] cs = new float[rows * half], sn = new float[rows * half];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < half; i++) {
+                float angle = pos[sectionOf[i]][r] * invFreq[i];
+                cs[r * half + i] = (float) Math.cos(angle);
+                sn[r * half + i] = (float) Math.sin(angle);
+            }
+        }
+        b.write(cos, 0, cs, 0, cs.length);
+        b.write(sin, 0, sn, 0, sn.length);
     }
 
     /**

@@ -3,15 +3,17 @@ package dvlcap.nn;
 import dvlcap.backend.Backend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
+import dvlcap.image.VisionInput;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.VisionConfig;
 import dvlcap.model.WeightSource;
 
 /**
  * The SigLIP-style ViT up to the selected feature layer, followed by the 2-layer GELU projector:
- * pixels in, one LM-width row per patch out.
+ * pixels in, one LM-width row per patch out. As a {@link VisionEncoder} it takes one tile
+ * ({@code square} or {@code pad} images).
  */
-public final class VisionTower implements AutoCloseable {
+public final class VisionTower implements VisionEncoder {
     static final String PREFIX = "model.vision_tower.vision_tower.vision_model.";
     private static final int PATCHES = 0, H = 1, NORMED = 2, Q = 3, K = 4, V = 5, ATT = 6, OUT = 7, MLP = 8, P1 = 9,
             FEATURES = 10, POS = 11, SLOTS = 12;
@@ -47,13 +49,34 @@ public final class VisionTower implements AutoCloseable {
         scratch = new Scratch(backend, SLOTS);
     }
 
-    /** Rows this tower produces per image. */
+    /** Rows this tower produces per tile. */
     public int tokens() {
         return c.numPatches();
     }
 
+    @Override
+    public int tokens(VisionInput image) {
+        checkTile(image);
+        return tokens();
+    }
+
+    @Override
+    public Tensor encode(VisionInput image) {
+        checkTile(image);
+        return encode(image.pixels());
+    }
+
+    private void checkTile(VisionInput image) {
+        int size = c.imageSize(), ch = c.numChannels();
+        if (image.gridRows() != 1 || image.gridCols() != 1 || image.pixels().length != ch * size * size) {
+            throw new IllegalArgumentException("the vision tower takes one " + ch + "x" + size + "x" + size
+                    + " tile, got " + image.pixels().length + " values in a " + image.gridRows() + "x"
+                    + image.gridCols() + " grid");
+        }
+    }
+
     /**
-     * Encodes one preprocessed image ({@code [channels, size, size]}) into a new tensor of
+     * Encodes one preprocessed tile ({@code [channels, size, size]}) into a new tensor of
      * {@code tokens() x lmHidden}, owned by the caller.
      */
     public Tensor encode(float[] pixels) {

@@ -212,6 +212,32 @@ class HalfWeightKernelsTest {
         assertFalse(half.onHeap());
     }
 
+    /** Row ranges (a fused qkv split into q, k, v) read as the same rows of the whole, inside one buffer or across two. */
+    @Test
+    void rowRangesOfAStoredTensorHoldThoseRowsWithinAndAcrossBuffers() {
+        float[] w = weights(12 * 5);
+        for (DType dt : new DType[] {DType.BF16, DType.F16, DType.F32}) {
+            StoredTensor t = HalfWeights.stored(dt, w, 12, 5, 4);
+            float[] all = t.toFloats();
+            for (int[] range : new int[][] {{0, 4}, {4, 4}, {5, 2}, {2, 7}, {0, 12}, {11, 1}, {3, 0}}) {
+                StoredTensor part = t.rows(range[0], range[1]);
+                assertEquals(dt, part.dtype());
+                assertArrayEquals(Arrays.copyOfRange(all, range[0] * 5, (range[0] + range[1]) * 5), part.toFloats(), 0f,
+                        dt + " rows " + range[0] + "+" + range[1]);
+                if (range[1] > 0 && dt != DType.F32) {
+                    CpuWeight cw = (CpuWeight) vec.weight(part, range[1], 5);
+                    float[] row = new float[5];
+                    cw.readRow(range[1] - 1, row, 0);
+                    assertArrayEquals(Arrays.copyOfRange(all, (range[0] + range[1] - 1) * 5, (range[0] + range[1]) * 5), row, 0f);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> t.rows(10, 3));
+        }
+        float[] heap = rand.gaussian(6);
+        assertArrayEquals(new float[] {heap[2], heap[3], heap[4], heap[5]},
+                StoredTensor.ofFloats(heap, 3, 2).rows(1, 2).toFloats(), 0f);
+    }
+
     @Test
     void weightOfTheWrongSizeOrSplitIsRefused() {
         StoredTensor t = HalfWeights.stored(DType.BF16, new float[60], 6, 10, 4);

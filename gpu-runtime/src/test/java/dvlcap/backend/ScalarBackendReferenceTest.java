@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+
 /** The reference itself, on cases small enough to work out by hand. */
 class ScalarBackendReferenceTest {
     private final Backend b = new ScalarBackend();
@@ -57,6 +60,44 @@ class ScalarBackendReferenceTest {
         System.arraycopy(head, 0, want, 0, 4);
         System.arraycopy(head, 0, want, 4, 4);
         assertArrayEquals(want, got, 1e-6f);
+    }
+
+    /** Given the angles {@link Backend#rope} uses, {@code rotary} must compute exactly what it does. */
+    @Test
+    void rotaryWithRopeAnglesEqualsRope() {
+        int rows = 5, heads = 3, headDim = 8, half = headDim / 2;
+        float theta = 10000f;
+        int[] positions = {0, 1, 7, 100, 4095};
+        float[] cos = new float[rows * half], sin = new float[rows * half];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < half; i++) {
+                float invFreq = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+                double angle = (double) positions[r] * invFreq;
+                cos[r * half + i] = (float) Math.cos(angle);
+                sin[r * half + i] = (float) Math.sin(angle);
+            }
+        }
+        float[] in = new Rand(3).gaussian(rows * heads * headDim);
+        Tensor viaRope = b.upload(in), viaRotary = b.upload(in);
+        b.rope(viaRope, positions, rows, heads, headDim, theta);
+        b.rotary(viaRotary, b.upload(cos), b.upload(sin), rows, heads, headDim);
+        assertArrayEquals(read(viaRope), read(viaRotary), 0f);
+    }
+
+    /** The interface's default (read, rotate on the host, write) is what a backend without a kernel runs. */
+    @Test
+    void rotaryDefaultMatchesTheCpuKernel() {
+        Backend plain = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> method.getName().equals("rotary")
+                        ? InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(b, args));
+        int rows = 4, heads = 2, headDim = 6;
+        Rand r = new Rand(9);
+        float[] in = r.gaussian(rows * heads * headDim), cos = r.gaussian(rows * 3), sin = r.gaussian(rows * 3);
+        Tensor viaDefault = b.upload(in), viaKernel = b.upload(in);
+        plain.rotary(viaDefault, b.upload(cos), b.upload(sin), rows, heads, headDim);
+        b.rotary(viaKernel, b.upload(cos), b.upload(sin), rows, heads, headDim);
+        assertArrayEquals(read(viaKernel), read(viaDefault), 0f);
     }
 
     @Test

@@ -233,6 +233,22 @@ class VectorBackendDifferentialTest {
         assertArrayEquals(r[0], r[1], 0f);
     }
 
+    /** The same float operations in lanes and in the scalar loop: identical bits, at half-heads on and off the lane count. */
+    @Test
+    void rotaryIsBitwiseEqualToScalar() {
+        for (int headDim : new int[] {2, 6, 16, 32, 34, 80, 128}) {
+            for (int rows : new int[] {1, 3, 8}) {
+                int heads = 1 + headDim % 3, half = headDim / 2;
+                float[] x = rand.gaussian(rows * heads * headDim + 5), cos = rand.gaussian(rows * half),
+                        sin = rand.gaussian(rows * half);
+                Tensor xr = ref.upload(x), xv = vec.upload(x);
+                ref.rotary(xr, ref.upload(cos), ref.upload(sin), rows, heads, headDim);
+                vec.rotary(xv, vec.upload(cos), vec.upload(sin), rows, heads, headDim);
+                assertArrayEquals(read(ref, xr), read(vec, xv), 0f, "headDim=" + headDim + " rows=" + rows);
+            }
+        }
+    }
+
     private static void assertRelative(float[] want, float[] got, double rel, String what) {
         assertEquals(want.length, got.length, what);
         for (int i = 0; i < want.length; i++) {

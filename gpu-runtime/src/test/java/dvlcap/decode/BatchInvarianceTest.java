@@ -1,5 +1,6 @@
 package dvlcap.decode;
 
+import dvlcap.image.VisionInput;
 import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
 import dvlcap.model.ModelConfig;
@@ -34,7 +35,7 @@ class BatchInvarianceTest {
             List<Scheduler.Job> jobs = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 jobs.add(new Scheduler.Job("img" + i, RandomModel.prompt(config, 100 + i, 1 + i % 5, 2 + i % 7),
-                        RandomModel.pixels(config, 100 + i), null));
+                        VisionInput.tile(RandomModel.pixels(config, 100 + i)), null));
             }
             DecodingSettings settings = DecodingSettings.defaults().withBlock(8, 4)
                     .withRemasking(RemaskingKind.DYNAMIC, 0.5f).withMaxNewTokens(40);

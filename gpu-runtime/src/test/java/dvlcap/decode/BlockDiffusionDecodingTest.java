@@ -1,5 +1,6 @@
 package dvlcap.decode;
 
+import dvlcap.image.VisionInput;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.model.ModelConfig;
 import dvlcap.nn.LlavaModel;
@@ -37,7 +38,7 @@ class BlockDiffusionDecodingTest {
 
     private static Scheduler.Finished decodeOne(DecodingSettings s, int before, int after, long seed) {
         Scheduler.Job job = new Scheduler.Job("img", RandomModel.prompt(config, seed, before, after),
-                RandomModel.pixels(config, seed), null);
+                VisionInput.tile(RandomModel.pixels(config, seed)), null);
         return RandomModel.run(model, s, List.of(job), 1).get("img");
     }
 
@@ -113,7 +114,7 @@ class BlockDiffusionDecodingTest {
         ModelConfig withEos = RandomModel.config(RandomModel.MASK, List.of(eosToken));
         try (LlavaModel m = RandomModel.load(new ScalarBackend(), withEos, 7)) {
             Scheduler.Job job = new Scheduler.Job("img", RandomModel.prompt(withEos, 21, 3, 4),
-                    RandomModel.pixels(withEos, 21), null);
+                    VisionInput.tile(RandomModel.pixels(withEos, 21)), null);
             Scheduler.Finished f = RandomModel.run(m, block(8, 8, RemaskingKind.STATIC, 0, 40), List.of(job), 1)
                     .get("img");
             assertArrayEquals(java.util.Arrays.copyOf(stream, first), f.answer());
@@ -148,13 +149,13 @@ class BlockDiffusionDecodingTest {
         ModelConfig ar = RandomModel.config(-1, NO_EOS);
         try (LlavaModel m = RandomModel.load(new ScalarBackend(), ar, 7)) {
             int[] prompt = RandomModel.prompt(ar, 4, 2, 3);
-            Scheduler.Job job = new Scheduler.Job("img", prompt, RandomModel.pixels(ar, 4), null);
+            Scheduler.Job job = new Scheduler.Job("img", prompt, VisionInput.tile(RandomModel.pixels(ar, 4)), null);
             Map<String, Scheduler.Finished> got = RandomModel.run(m,
                     DecodingSettings.defaults().withDecoder(DecoderKind.AR).withMaxNewTokens(6), List.of(job), 1);
             // oracle: full recompute, argmax of the last row predicts the next token
             int vocab = ar.text().vocabSize();
             int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + 6);
-            try (var image = m.vision().encode(RandomModel.pixels(ar, 4))) {
+            try (var image = m.vision().encode(VisionInput.tile(RandomModel.pixels(ar, 4)))) {
                 for (int n = 0; n < 6; n++) {
                     int len = prompt.length + n;
                     float[] logits = m.fullLogits(java.util.Arrays.copyOf(seq, len), image, 1);

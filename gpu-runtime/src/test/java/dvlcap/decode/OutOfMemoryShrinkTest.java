@@ -1,5 +1,6 @@
 package dvlcap.decode;
 
+import dvlcap.image.VisionInput;
 import dvlcap.backend.CpuBackend;
 import dvlcap.backend.DeviceOutOfMemoryException;
 import dvlcap.backend.ScalarBackend;
@@ -62,7 +63,7 @@ class OutOfMemoryShrinkTest {
         List<Scheduler.Job> jobs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             jobs.add(new Scheduler.Job("img" + i, RandomModel.prompt(config, 200 + i, 2, 4),
-                    RandomModel.pixels(config, 200 + i), null));
+                    VisionInput.tile(RandomModel.pixels(config, 200 + i)), null));
         }
         DecodingSettings settings = DecodingSettings.defaults().withBlock(8, 4).withMaxNewTokens(24);
         Map<String, Scheduler.Finished> roomy;
@@ -85,9 +86,9 @@ class OutOfMemoryShrinkTest {
     void aSequenceThatDoesNotFitAloneFailsAloneAndTheOthersFinish() {
         ModelConfig config = RandomModel.config(RandomModel.MASK, List.of(3));
         List<Scheduler.Job> jobs = List.of(
-                new Scheduler.Job("small", RandomModel.prompt(config, 1, 1, 2), RandomModel.pixels(config, 1), null),
-                new Scheduler.Job("huge", RandomModel.prompt(config, 2, 300, 2), RandomModel.pixels(config, 2), null),
-                new Scheduler.Job("small2", RandomModel.prompt(config, 3, 1, 2), RandomModel.pixels(config, 3), null));
+                new Scheduler.Job("small", RandomModel.prompt(config, 1, 1, 2), VisionInput.tile(RandomModel.pixels(config, 1)), null),
+                new Scheduler.Job("huge", RandomModel.prompt(config, 2, 300, 2), VisionInput.tile(RandomModel.pixels(config, 2)), null),
+                new Scheduler.Job("small2", RandomModel.prompt(config, 3, 1, 2), VisionInput.tile(RandomModel.pixels(config, 3)), null));
         SmallDevice device = new SmallDevice(100 * 128);
         try (LlavaModel model = RandomModel.load(device, config, 13)) {
             Map<String, Scheduler.Finished> done = new java.util.HashMap<>();

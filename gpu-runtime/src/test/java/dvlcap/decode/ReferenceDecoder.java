@@ -1,5 +1,6 @@
 package dvlcap.decode;
 
+import dvlcap.image.VisionInput;
 import dvlcap.backend.Tensor;
 import dvlcap.nn.LlavaModel;
 
@@ -20,7 +21,7 @@ final class ReferenceDecoder {
     static int[] blockDiffusion(LlavaModel model, int[] prompt, float[] pixels, int blockSize, int steps,
                                 Remasking remasking, int maxNew, int maskId, IntPredicate eos) {
         int vocab = model.config().text().vocabSize();
-        try (Tensor image = model.vision().encode(pixels)) {
+        try (Tensor image = model.vision().encode(VisionInput.tile(pixels))) {
             int[] seq = Arrays.copyOf(prompt, prompt.length + maxNew + 2 * blockSize);
             int blockStart = prompt.length / blockSize * blockSize;
             while (true) {
@@ -84,7 +85,7 @@ final class ReferenceDecoder {
     static int[] arGreedyWithMask(LlavaModel model, int[] prompt, float[] pixels, int maxNew, int maskId,
                                   IntPredicate eos) {
         int vocab = model.config().text().vocabSize();
-        try (Tensor image = model.vision().encode(pixels)) {
+        try (Tensor image = model.vision().encode(VisionInput.tile(pixels))) {
             int[] seq = Arrays.copyOf(prompt, prompt.length + maxNew);
             for (int n = 0; n < maxNew; n++) {
                 int pos = prompt.length + n;

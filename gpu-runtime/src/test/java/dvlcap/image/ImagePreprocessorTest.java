@@ -56,7 +56,7 @@ class ImagePreprocessorTest {
     @Test
     void normalisesPrimaryColoursChannelsFirst() throws IOException {
         ImagePreprocessor p = ImagePreprocessor.load(write(SIGLIP_4), TINY, AspectMode.SQUARE);
-        float[] out = p.preprocess(filled(9, 5, 0xFF0080));
+        float[] out = p.tile(filled(9, 5, 0xFF0080));
         assertEquals(3 * 16, out.length);
         for (int i = 0; i < 16; i++) {
             assertEquals(1.0f, out[i], "red plane: 255 -> (1 - 0.5) / 0.5");
@@ -72,7 +72,7 @@ class ImagePreprocessorTest {
         ImagePreprocessor p = ImagePreprocessor.load(write("""
                 {"image_processor_type": "CLIPImageProcessor", "size": {"height": 4, "width": 4},
                  "image_mean": [0.25, 0.5, 0.75], "image_std": [0.5, 0.25, 0.125]}"""), TINY, AspectMode.SQUARE);
-        float[] out = p.preprocess(filled(4, 4, 0x000000));
+        float[] out = p.tile(filled(4, 4, 0x000000));
         assertEquals(-0.5f, out[0]);
         assertEquals(-2f, out[16]);
         assertEquals(-6f, out[32]);
@@ -83,7 +83,7 @@ class ImagePreprocessorTest {
         ImagePreprocessor p = ImagePreprocessor.load(write("""
                 {"size": {"height": 4, "width": 4}, "do_rescale": false, "do_normalize": false}"""),
                 TINY, AspectMode.SQUARE);
-        float[] out = p.preprocess(filled(4, 4, 0x10203));
+        float[] out = p.tile(filled(4, 4, 0x10203));
         assertEquals(1f, out[0]);
         assertEquals(2f, out[16]);
         assertEquals(3f, out[32]);
@@ -93,7 +93,7 @@ class ImagePreprocessorTest {
     void identitySizeKeepsEveryPixelInPlace() throws IOException {
         ImagePreprocessor p = ImagePreprocessor.load(write(SIGLIP_4), TINY, AspectMode.SQUARE);
         BufferedImage im = PilResizeTest.pattern(4, 4);
-        float[] out = p.preprocess(im);
+        float[] out = p.tile(im);
         for (int y = 0; y < 4; y++) {
             for (int x = 0; x < 4; x++) {
                 int v = (im.getRGB(x, y) >> 8) & 0xFF;
@@ -183,7 +183,7 @@ class ImagePreprocessorTest {
     void siglipDefaultsMatchTheSo400mRelease() {
         ImagePreprocessor p = new ImagePreprocessor(PreprocessorConfig.siglip(384), VisionConfig.so400mPatch14At384(),
                 AspectMode.PAD);
-        float[] out = p.preprocess(filled(640, 480, 0x808080));
+        float[] out = p.tile(filled(640, 480, 0x808080));
         assertEquals(3 * 384 * 384, out.length);
         assertEquals(((float) (127 / 255.0) - 0.5f) / 0.5f, out[0], "padding row: int(0.5 * 255) = 127");
         assertEquals(((float) (128 / 255.0) - 0.5f) / 0.5f, out[192 * 384 + 192], "centre: the image");

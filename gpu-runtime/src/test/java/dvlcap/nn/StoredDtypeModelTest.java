@@ -8,6 +8,7 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.VectorBackend;
+import dvlcap.image.VisionInput;
 import dvlcap.model.DType;
 import dvlcap.model.MapWeightSource;
 import dvlcap.model.ModelConfig;
@@ -106,8 +107,8 @@ class StoredDtypeModelTest {
                     pixels[i] = (float) (r.nextDouble() * 2 - 1);
                 }
                 float[] want, got, reference;
-                try (Tensor a = heap.vision().encode(pixels); Tensor b = mapped.vision().encode(pixels);
-                     Tensor c = scalar.vision().encode(pixels)) {
+                try (Tensor a = heap.vision().encode(VisionInput.tile(pixels)); Tensor b = mapped.vision().encode(VisionInput.tile(pixels));
+                     Tensor c = scalar.vision().encode(VisionInput.tile(pixels))) {
                     want = heap.fullLogits(ids, a, 4);
                     got = mapped.fullLogits(ids, b, 4);
                     reference = scalar.fullLogits(ids, c, 4);
@@ -121,6 +122,50 @@ class StoredDtypeModelTest {
                 assertTrue(diff <= 1e-4 * scale, "vector vs scalar on mapped " + dtype + ": max |d| " + diff
                         + " at scale " + scale);
             }
+        }
+    }
+
+    /**
+     * Qwen2.5-VL's tower splits its fused qkv matrix into q, k and v: from a bf16 file it must do
+     * so on the mapping (row views), not through float32, and give the widened model's bits.
+     */
+    @org.junit.jupiter.api.Test
+    void qwenVisionTowerFromBf16SplitsItsFusedQkvOnTheMapping() {
+        Path bf16 = tmp.resolve("qwen-bf16.safetensors");
+        try (dvlcap.model.SafetensorsFile f32 = dvlcap.model.SafetensorsFile.open(QwenParityFixture.HF.resolve("model.safetensors"))) {
+            dvlcap.model.SafetensorsWriter w = new dvlcap.model.SafetensorsWriter();
+            for (String name : f32.names()) {
+                w.add(name, DType.BF16, f32.floats(name, f32.shape(name)), f32.shape(name));
+            }
+            w.write(bf16);
+        }
+        ModelConfig config = dvlcap.model.ModelConfigReader.read(QwenParityFixture.HF.resolve("config.json"));
+        Backend vec = new VectorBackend();
+        VisionInput image = QwenParityFixture.imageB();
+        try (dvlcap.model.SafetensorsFile file = dvlcap.model.SafetensorsFile.open(bf16)) {
+            dvlcap.model.QwenVlTensorNames names = dvlcap.model.QwenVlTensorNames.detect(file, file.file());
+            RecordingSource src = new RecordingSource(file);
+            float[] mapped, widened;
+            try (QwenVisionEncoder enc = QwenVisionEncoder.load(vec, config.qwenVl().vision(), names.visionView(src))) {
+                mapped = read(vec, enc, image, config);
+            }
+            try (QwenVisionEncoder enc = QwenVisionEncoder.load(vec, config.qwenVl().vision(),
+                    names.visionView(MapWeightSource.copyOf(file, "widened")))) {
+                widened = read(vec, enc, image, config);
+            }
+            assertArrayEquals(widened, mapped, 0f);
+            for (String name : src.asFloats) {
+                assertTrue(file.shape(name).length == 1, name + " was converted to float32 although it is a matrix");
+            }
+            assertTrue(src.asStored.stream().allMatch(t -> t.dtype() == DType.BF16 && !t.onHeap()));
+        }
+    }
+
+    private static float[] read(Backend b, QwenVisionEncoder enc, VisionInput image, ModelConfig config) {
+        try (Tensor t = enc.encode(image)) {
+            float[] out = new float[enc.tokens(image) * config.text().hiddenSize()];
+            b.read(t, 0, out, 0, out.length);
+            return out;
         }
     }
 }

@@ -4,6 +4,7 @@ import dvlcap.image.PreprocessorConfig;
 import dvlcap.model.CheckpointLayout;
 import dvlcap.model.DType;
 import dvlcap.model.DecodingDefaults;
+import dvlcap.model.ImageTiling;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelConfigWriter;
 import dvlcap.model.TextConfig;
@@ -149,7 +150,19 @@ public final class TinyCheckpoints {
 
     /** Writes the checkpoint into {@code dir} (created if needed) and returns {@code dir}. */
     public static Path write(Path dir, Spec spec) {
-        ModelConfig config = ModelConfigWriter.write(dir, config(spec), spec.dtype());
+        return write(dir, spec, "square", ImageTiling.none());
+    }
+
+    /**
+     * Writes a checkpoint whose images are tiled or merged as {@code tiling} says (with
+     * {@code model.image_newline} when the merge type unpads); {@code imageAspectRatio} is the config
+     * value that goes with it.
+     */
+    public static Path write(Path dir, Spec spec, String imageAspectRatio, ImageTiling tiling) {
+        ModelConfig plain = config(spec);
+        ModelConfig config = ModelConfigWriter.write(dir, new ModelConfig(plain.family(), plain.text(), plain.vision(),
+                plain.projectorHidden(), plain.visionFeatureLayer(), plain.decoding(), imageAspectRatio, tiling),
+                spec.dtype());
         PreprocessorConfig.writeSiglip(dir, spec.imageSize());
         new WordLevelTokenizerWriter(spec.words())
                 .specials(WordLevelTokenizerWriter.qwenSpecials(spec.words().size()))

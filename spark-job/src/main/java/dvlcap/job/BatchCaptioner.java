@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.image.VisionInput;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -17,7 +18,7 @@ public interface BatchCaptioner extends AutoCloseable {
      * @throws RuntimeException (usually {@code dvlcap.image.ImageDecodeException}) for a bad image; the
      *         caller turns it into an error row, it never fails the task
      */
-    float[] prepare(byte[] encoded, String name);
+    VisionInput prepare(byte[] encoded, String name);
 
     /**
      * Starts captioning every row of {@code images} ({@code ImageBatchSchema}); error rows pass

@@ -5,6 +5,7 @@ import dvlcap.engine.CaptionRequest;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.Counters;
 import dvlcap.image.ImageDecoder;
+import dvlcap.image.VisionInput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -33,7 +34,7 @@ final class EngineBatchCaptioner implements BatchCaptioner {
     }
 
     @Override
-    public float[] prepare(byte[] encoded, String name) {
+    public VisionInput prepare(byte[] encoded, String name) {
         return engine.preprocessor().preprocess(decoder.decode(encoded, name));
     }
 
@@ -51,7 +52,7 @@ final class EngineBatchCaptioner implements BatchCaptioner {
                 continue;
             }
             long t0 = System.nanoTime();
-            submitted.add(new Submitted(image.id(), engine.submit(new CaptionRequest(image.id(), image.pixels(), prompt))
+            submitted.add(new Submitted(image.id(), engine.submit(new CaptionRequest(image.id(), image.image(), prompt))
                     .thenApply(r -> outcome(image.id(), r, (System.nanoTime() - t0) / 1e6))));
         }
         return allocator -> {

@@ -1,11 +1,13 @@
 package dvlcap.job;
 
+import dvlcap.image.VisionInput;
 import dvlcap.schemas.ImageBatchSchema;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.ListVector;
@@ -27,19 +29,31 @@ public final class ImageBatches {
             VarCharVector ids = (VarCharVector) root.getVector(ImageBatchSchema.ID);
             ListVector pixels = (ListVector) root.getVector(ImageBatchSchema.PIXELS);
             VarCharVector errors = (VarCharVector) root.getVector(ImageBatchSchema.ERROR);
+            IntVector gridRows = (IntVector) root.getVector(ImageBatchSchema.GRID_ROWS);
+            IntVector gridCols = (IntVector) root.getVector(ImageBatchSchema.GRID_COLS);
+            IntVector width = (IntVector) root.getVector(ImageBatchSchema.ORIGINAL_WIDTH);
+            IntVector height = (IntVector) root.getVector(ImageBatchSchema.ORIGINAL_HEIGHT);
             root.allocateNew();
             Float4Vector values = (Float4Vector) pixels.getDataVector();
             int total = 0;
             for (int i = 0; i < images.size(); i++) {
                 PreparedImage image = images.get(i);
                 ids.setSafe(i, utf8(image.id()));
-                if (image.pixels() == null) {
+                if (image.image() == null) {
                     pixels.setNull(i);
                     errors.setSafe(i, utf8(image.error()));
+                    for (IntVector v : List.of(gridRows, gridCols, width, height)) {
+                        v.setNull(i);
+                    }
                     continue;
                 }
                 errors.setNull(i);
-                float[] px = image.pixels();
+                VisionInput in = image.image();
+                gridRows.setSafe(i, in.gridRows());
+                gridCols.setSafe(i, in.gridCols());
+                width.setSafe(i, in.originalWidth());
+                height.setSafe(i, in.originalHeight());
+                float[] px = in.pixels();
                 int start = pixels.startNewValue(i);
                 while (values.getValueCapacity() < start + px.length) {
                     values.reAlloc();
@@ -64,6 +78,10 @@ public final class ImageBatches {
         VarCharVector ids = (VarCharVector) root.getVector(ImageBatchSchema.ID);
         ListVector pixels = (ListVector) root.getVector(ImageBatchSchema.PIXELS);
         VarCharVector errors = (VarCharVector) root.getVector(ImageBatchSchema.ERROR);
+        IntVector gridRows = (IntVector) root.getVector(ImageBatchSchema.GRID_ROWS);
+        IntVector gridCols = (IntVector) root.getVector(ImageBatchSchema.GRID_COLS);
+        IntVector width = (IntVector) root.getVector(ImageBatchSchema.ORIGINAL_WIDTH);
+        IntVector height = (IntVector) root.getVector(ImageBatchSchema.ORIGINAL_HEIGHT);
         Float4Vector values = (Float4Vector) pixels.getDataVector();
         List<PreparedImage> out = new ArrayList<>(root.getRowCount());
         for (int i = 0; i < root.getRowCount(); i++) {
@@ -79,7 +97,8 @@ public final class ImageBatches {
             for (int j = 0; j < px.length; j++) {
                 px[j] = values.get(start + j);
             }
-            out.add(PreparedImage.ok(id, px));
+            out.add(PreparedImage.ok(id, new VisionInput(px, gridRows.get(i), gridCols.get(i), width.get(i),
+                    height.get(i))));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.image.VisionInput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,16 +24,21 @@ class ArrowBatchesTest {
             for (int i = 0; i < big.length; i++) {
                 big[i] = i * 0.5f;
             }
-            List<PreparedImage> in = List.of(PreparedImage.ok("a", big), PreparedImage.failed("b", "truncated"),
-                    PreparedImage.ok("c", new float[] {1, 2, 3}));
+            List<PreparedImage> in = List.of(PreparedImage.ok("a", VisionInput.tile(big)),
+                    PreparedImage.failed("b", "truncated"),
+                    PreparedImage.ok("c", new VisionInput(new float[] {1, 2, 3}, 1, 3, 640, 480)));
             try (VectorSchemaRoot root = ImageBatches.write(in, allocator)) {
                 assertEquals(ImageBatchSchema.SCHEMA.getFields(), root.getSchema().getFields());
                 List<PreparedImage> out = ImageBatches.read(root);
                 assertEquals(3, out.size());
-                assertArrayEquals(big, out.get(0).pixels());
-                assertNull(out.get(1).pixels());
+                assertArrayEquals(big, out.get(0).image().pixels());
+                assertEquals(1, out.get(0).image().gridRows());
+                assertNull(out.get(1).image());
                 assertEquals("truncated", out.get(1).error());
-                assertArrayEquals(new float[] {1, 2, 3}, out.get(2).pixels());
+                VisionInput c = out.get(2).image();
+                assertArrayEquals(new float[] {1, 2, 3}, c.pixels());
+                assertEquals(List.of(1, 3, 640, 480),
+                        List.of(c.gridRows(), c.gridCols(), c.originalWidth(), c.originalHeight()));
             }
             assertEquals(0, allocator.getAllocatedMemory());
         }

@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.image.VisionInput;
 import dvlcap.image.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
         }
 
         @Override
-        public float[] prepare(byte[] encoded, String name) {
+        public VisionInput prepare(byte[] encoded, String name) {
             BufferedImage img = decoder.decode(encoded, name);
             double r = 0, g = 0, b = 0;
             for (int y = 0; y < img.getHeight(); y++) {
@@ -54,7 +55,8 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
                 }
             }
             double n = (double) img.getWidth() * img.getHeight() * 255;
-            return new float[] {(float) (r / n), (float) (g / n), (float) (b / n), img.getWidth(), img.getHeight()};
+            return VisionInput.tile(new float[] {(float) (r / n), (float) (g / n), (float) (b / n), img.getWidth(),
+                img.getHeight()});
         }
 
         @Override
@@ -68,7 +70,7 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
                 }
                 long t0 = System.nanoTime();
                 futures.add(CompletableFuture.supplyAsync(() -> {
-                    float[] px = p.pixels();
+                    float[] px = p.image().pixels();
                     String caption = String.format(Locale.ROOT, "a %dx%d image of mean colour %.2f %.2f %.2f",
                             (int) px[3], (int) px[4], px[0], px[1], px[2]);
                     int tokens = caption.split(" ").length;

@@ -91,7 +91,7 @@ public final class TrainingCorpus {
     /** Example {@code i} with its image decoded and preprocessed now. */
     public CaptionSample sample(int i) {
         Entry e = entries.get(i);
-        float[] pixels = preprocessor.preprocess(decoder.decode(images.get(e.image), e.id));
+        float[] pixels = preprocessor.tile(decoder.decode(images.get(e.image), e.id));
         return new CaptionSample(e.id, pixels, e.prompt, e.answer);
     }
 

@@ -1,5 +1,6 @@
 package dvlcap.trainer;
 
+import dvlcap.image.VisionInput;
 import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
 import dvlcap.backend.Tensor;
@@ -59,7 +60,7 @@ class EngineParityTest {
         AttentionMask mask = block == 1 ? AttentionMask.causal() : (q, k) -> k / block <= q / block;
         float[] mine = new LlavaQwenModel(c).logits(p, pixels, new LmInput(tokens, pos, mask));
         float[] theirs;
-        try (Tensor image = engine.vision().encode(pixels)) {
+        try (Tensor image = engine.vision().encode(VisionInput.tile(pixels))) {
             theirs = engine.fullLogits(engineIds(tokens), image, block);
         }
         assertEquals(theirs.length, mine.length);

@@ -10,6 +10,7 @@ import dvlcap.engine.CaptionRequest;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.EngineOptions;
 import dvlcap.image.ImageDecoder;
+import dvlcap.image.VisionInput;
 import dvlcap.model.ModelConfigReader;
 import dvlcap.model.EmbeddedModels;
 import dvlcap.model.ModelDirectory;
@@ -141,11 +142,11 @@ public final class EvalCommand {
                                    EngineOptions options, PrintStream progress) throws IOException {
         ImageDecoder decoder = new ImageDecoder();
         try (CaptionEngine engine = CaptionEngine.load(model, options)) {
-            Map<Path, float[]> pixels = new LinkedHashMap<>();
+            Map<Path, VisionInput> pixels = new LinkedHashMap<>();
             List<CaptionRequest> requests = new ArrayList<>();
             for (ManifestEntry e : entries) {
                 Path file = manifest.image(e);
-                float[] px = pixels.get(file);
+                VisionInput px = pixels.get(file);
                 if (px == null) {
                     px = engine.preprocessor().preprocess(decoder.decode(Files.readAllBytes(file), file.toString()));
                     pixels.put(file, px);
