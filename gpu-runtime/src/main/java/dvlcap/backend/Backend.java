@@ -1,5 +1,7 @@
 package dvlcap.backend;
 
+import dvlcap.model.StoredTensor;
+
 /**
  * The tensor operations the model needs. All matrices are row-major float32; offsets and sizes
  * count elements. Implementations must give each output row a result that does not depend on
@@ -36,6 +38,16 @@ public interface Backend extends AutoCloseable {
 
     /** Uploads a {@code rows x cols} weight matrix given row-major in {@code data}. */
     Weight weight(float[] data, int rows, int cols);
+
+    /**
+     * A {@code rows x cols} weight matrix from a checkpoint tensor of {@code rows * cols} elements
+     * (row-major), in whatever form the backend computes on: the CPU backends keep bf16 and f16
+     * where the file maps them and widen inside the kernels. The default widens the whole tensor
+     * to float32 and calls {@link #weight(float[], int, int)}.
+     */
+    default Weight weight(StoredTensor data, int rows, int cols) {
+        return weight(data.toFloats(), rows, cols);
+    }
 
     // ---- dense ops ----------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 package dvlcap.backend;
 
+import dvlcap.model.StoredTensor;
+
 /**
- * What the CPU backends share: heap memory, gathers and the light element-wise ops. Subclasses
- * provide the heavy kernels (matmul, attention).
+ * What the CPU backends share: heap memory, weights (float32 on the heap, bf16/f16 left mapped),
+ * gathers and the light element-wise ops. Subclasses provide the heavy kernels (matmul, attention).
  */
 public abstract class CpuBackend implements Backend {
 
@@ -31,6 +33,12 @@ public abstract class CpuBackend implements Backend {
         return new CpuWeight(data, rows, cols);
     }
 
+    /** Float32 goes to the heap; bf16 and f16 stay in the tensor's (mapped) buffers. */
+    @Override
+    public Weight weight(StoredTensor data, int rows, int cols) {
+        return CpuWeight.of(data, rows, cols);
+    }
+
     @Override
     public void embed(Tensor out, int outRow, Weight table, int[] ids, int n) {
         CpuWeight t = CpuWeight.of(table);
@@ -41,7 +49,7 @@ public abstract class CpuBackend implements Backend {
             if (id < 0 || id >= t.rows()) {
                 throw new IllegalArgumentException("token id " + id + " outside the embedding table of " + t.rows());
             }
-            System.arraycopy(t.data(), id * dim, o, (outRow + r) * dim, dim);
+            t.readRow(id, o, (outRow + r) * dim);
         }
     }
 

@@ -14,12 +14,24 @@ public final class ScalarBackend extends CpuBackend {
     @Override
     public void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows) {
         CpuWeight cw = CpuWeight.of(w);
-        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), wd = cw.data(), b = CpuTensor.of(bias);
+        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), b = CpuTensor.of(bias);
         int n = cw.cols(), m = cw.rows();
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < m; j++) {
+        // A 16-bit weight row is widened once (element by element, HalfFloats) and used for every x row.
+        float[] widened = cw.onHeap() ? null : new float[n];
+        for (int j = 0; j < m; j++) {
+            float[] wd;
+            int wo;
+            if (widened == null) {
+                wd = cw.data();
+                wo = j * n;
+            } else {
+                cw.readRow(j, widened, 0);
+                wd = widened;
+                wo = 0;
+            }
+            for (int r = 0; r < rows; r++) {
                 float s = 0f;
-                int wo = j * n, xo = r * n;
+                int xo = r * n;
                 for (int i = 0; i < n; i++) {
                     s += in[xo + i] * wd[wo + i];
                 }

@@ -42,7 +42,7 @@ public final class VectorBackend extends CpuBackend {
                     + " weight: x has " + in.length + ", out " + o.length
                     + (b == null ? "" : ", bias " + b.length) + " floats");
         }
-        matmul.run(o, in, cw.data(), b, rows, n, m);
+        matmul.run(o, in, cw, b, rows);
     }
 
     @Override

@@ -6,7 +6,8 @@ import static dvlcap.backend.Lanes.S;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * {@code out = x * w^T + bias} with the Vector API, parallel over output features.
+ * {@code out = x * w^T + bias} with the Vector API, parallel over output features. Float32
+ * weights run the tiles below; bf16/f16 weights run {@link HalfMatmul}'s, which widen in registers.
  *
  * <p>Batch-independence: every output element is one accumulator vector fed with
  * {@code fma(x[i..i+L], w[i..i+L])} for i = 0, L, 2L, ... in order, folded by {@link Lanes#sum},
@@ -27,7 +28,8 @@ final class VectorMatmul {
         this.pool = pool;
     }
 
-    void run(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m) {
+    void run(float[] out, float[] x, CpuWeight w, float[] bias, int rows) {
+        int n = w.cols(), m = w.rows();
         long fmas = (long) rows * n * m;
         int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
         if (parts == 1) {
@@ -38,6 +40,15 @@ final class VectorMatmul {
         int chunk = ((m + parts - 1) / parts + 3) & ~3;
         int used = (m + chunk - 1) / chunk;
         pool.forEach(used, p -> block(out, x, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
+    }
+
+    private static void block(float[] out, float[] x, CpuWeight w, float[] bias, int rows, int n, int m, int o0,
+                              int o1) {
+        if (w.onHeap()) {
+            block(out, x, w.data(), bias, rows, n, m, o0, o1);
+        } else {
+            HalfMatmul.block(out, x, w, bias, rows, n, m, o0, o1);
+        }
     }
 
     /** Output features {@code [o0, o1)} for all rows, blocked so a weight block stays in cache. */

@@ -26,6 +26,9 @@ public final class ModelShapes {
                 siglip, 151645, 151671));
         SHAPES.put("qwen2.5-vl-3b-lm", config(new TextConfig(151936, 2048, 11008, 36, 16, 2, 128, 1e-6f, 1e6f, 32768,
                 true), siglip, 151645, 151671));
+        // Qwen2.5-7B's LM (DiffusionVL-Qwen2.5-7B is llava-qwen2 on it): 28 layers, 28/4 heads, untied lm_head
+        SHAPES.put("qwen2.5-7b", config(new TextConfig(152064, 3584, 18944, 28, 28, 4, 128, 1e-6f, 1e6f, 32768,
+                false), siglip, 151645, 151671));
     }
 
     private ModelShapes() {

@@ -3,6 +3,7 @@ package dvlcap.bench;
 import dvlcap.model.CheckpointLayout;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelFileException;
+import dvlcap.model.SafetensorsWriter;
 import dvlcap.model.WeightSource;
 
 import java.nio.file.Path;
@@ -53,16 +54,34 @@ public final class RandomWeightSource implements WeightSource {
             n *= d;
         }
         float[] data = new float[Math.toIntExact(n)];
+        values(name).fill(0, data, data.length);
+        return data;
+    }
+
+    /**
+     * The tensor's values (the same as {@link #floats}) generated a slice at a time, for writing a
+     * checkpoint larger than memory; the slices must be asked for in order, from 0.
+     */
+    public SafetensorsWriter.Values values(String name) {
+        long[] s = shape(name);
         SplittableRandom r = new SplittableRandom(seed * 1_000_003L + name.hashCode());
         boolean norm = name.contains("norm") && name.endsWith(".weight");
         boolean bias = name.endsWith(".bias");
         boolean embedding = name.contains("embed_tokens") || name.contains("position_embedding");
         boolean lmHead = name.equals("lm_head.weight");
         double std = norm ? 0.1 : bias ? 0.02 : embedding ? 0.05 : lmHead ? 4.0 / Math.sqrt(s[1]) : 1.0 / Math.sqrt(s[s.length - 1] * (s.length == 4 ? s[1] * s[2] : 1));
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) ((norm ? 1.0 : 0.0) + std * gaussian(r));
-        }
-        return data;
+        double mean = norm ? 1.0 : 0.0;
+        long[] next = {0};
+        return (from, dst, n) -> {
+            if (from != next[0]) {
+                throw new IllegalStateException("tensor '" + name + "': values asked for from " + from + ", next is "
+                        + next[0]);
+            }
+            for (int i = 0; i < n; i++) {
+                dst[i] = (float) (mean + std * gaussian(r));
+            }
+            next[0] += n;
+        };
     }
 
     private static double gaussian(SplittableRandom r) {

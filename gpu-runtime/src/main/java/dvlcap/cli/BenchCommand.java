@@ -4,6 +4,8 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
 import dvlcap.backend.Tensor;
 import dvlcap.bench.ModelShapes;
+import dvlcap.bench.ProcessMemory;
+import dvlcap.bench.RandomCheckpoint;
 import dvlcap.bench.RandomWeightSource;
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
@@ -11,6 +13,7 @@ import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
 import dvlcap.image.VisionInput;
 import dvlcap.image.VisionPreprocessors;
+import dvlcap.model.DType;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
@@ -52,6 +55,10 @@ public final class BenchCommand {
             Random weights never say end-of-sequence, so every answer is --max-new-tokens long. With
             --shape, 'ar' decodes the shape as an autoregressive model (one query row per forward).
             The first forward of a run carries the prefill; it is reported apart from the later ones.
+            The load time and the process's resident memory (peak, and anonymous vs file-backed: a
+            checkpoint's bf16/f16 weights stay memory-mapped) are reported too. --write-checkpoint
+            writes a --shape as a model directory of random weights in --dtype, to be measured with
+            --model (a real load from files); it streams, so a checkpoint larger than memory works.
 
             Options:
               --model DIR               a model directory
@@ -63,6 +70,9 @@ public final class BenchCommand {
               --images N                images decoded per decoder in part 2 (default: batch size)
               --decoders LIST           decoders of part 2 (default ar,block; 'none' skips part 2)
               --backend NAME            auto (default), cpu, vector, scalar or cuda
+              --write-checkpoint DIR    with --shape: write the shape's random weights, config,
+                                        tokenizer and preprocessor config into DIR, then exit
+              --dtype NAME              with --write-checkpoint: f32 (default), bf16 or f16
             """ + DecodingFlags.HELP + """
               --help                    this text
             """;
@@ -73,7 +83,7 @@ public final class BenchCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
         valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
-                "decoders", "backend"));
+                "decoders", "backend", "write-checkpoint", "dtype"));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
             out.printf(HELP, String.join(", ", ModelShapes.names()));
@@ -106,21 +116,35 @@ public final class BenchCommand {
         }
         DecodingSettings settings = DecodingFlags.settings(a);
         String backendName = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
+        if (a.has("dtype") && !a.has("write-checkpoint")) {
+            throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
+                    + " --model loads; --shape alone holds float32 on the heap)");
+        }
+        if (a.has("write-checkpoint")) {
+            if (!a.has("shape")) {
+                throw new Args.UsageException("--write-checkpoint needs --shape NAME");
+            }
+            DType dtype = DType.valueOf(a.choice("dtype", "f32", "f32", "bf16", "f16").toUpperCase(Locale.ROOT));
+            writeCheckpoint(out, a.string("shape", null), dtype, Path.of(a.string("write-checkpoint", null)));
+            return 0;
+        }
 
         try (Backend backend = Backends.create(backendName)) {
+            long t0 = System.nanoTime();
             Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)
                     : Subject.model(backend, Path.of(a.string("model", null)));
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
             try (subject) {
                 out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-                out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d%n", batch,
+                out.printf(Locale.ROOT, "# load: %.2f s; %s%n", loadSeconds, memory());
+                out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d (first_ms: the"
+                        + " untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
                         subject.prompt.length, iterations);
-                out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token");
-                double first = 0;
+                out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms");
                 for (int q : queries) {
-                    double ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations);
-                    first = first == 0 ? ms : first;
-                    out.printf(Locale.ROOT, "%d\t%.2f\t%.3f%n", q, ms, ms / (q * batch));
+                    double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations);
+                    out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, ms[0], ms[0] / (q * batch), ms[1]);
                 }
                 if (!decoders.isEmpty()) {
                     out.printf(Locale.ROOT, "# decoding: %d images, batch %d, max new tokens %d%n", images, batch,
@@ -130,13 +154,37 @@ public final class BenchCommand {
                         decode(out, backend, subject, settings.withDecoder(d), batch, images);
                     }
                 }
+                out.printf(Locale.ROOT, "# memory at the end: %s%n", memory());
             }
         }
         return 0;
     }
 
-    /** Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at {@code context}. */
-    private static double forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations) {
+    /**
+     * Resident memory where /proc/self/status exists, and the live Java heap (measured after a
+     * GC, so that garbage of the run does not count; RSS still counts heap pages once touched).
+     */
+    private static String memory() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        String heap = String.format(Locale.ROOT, "Java heap live %d MiB", (rt.totalMemory() - rt.freeMemory()) >> 20);
+        return ProcessMemory.read().map(m -> m.describe() + "; ").orElse("") + heap;
+    }
+
+    private static void writeCheckpoint(PrintStream out, String shape, DType dtype, Path dir) {
+        ModelConfig config = ModelShapes.get(shape);
+        long t0 = System.nanoTime();
+        RandomCheckpoint.Written w = RandomCheckpoint.write(dir, config, dtype, 1);
+        out.printf(Locale.ROOT, "# wrote %s: shape %s, %d tensors, %.2f GiB of %s weights in %d file(s), %.1f s; %s%n",
+                w.dir(), shape, w.tensors(), w.bytes() / (double) (1L << 30), dtype, w.files(),
+                (System.nanoTime() - t0) / 1e9, memory());
+    }
+
+    /**
+     * Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at
+     * {@code context}, and the ms of the untimed warm-up forward before them.
+     */
+    private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations) {
         TextConfig c = lm.config();
         SplittableRandom r = new SplittableRandom(1);
         List<KvCache> caches = new ArrayList<>();
@@ -171,7 +219,7 @@ public final class BenchCommand {
             }
             double[] timed = Arrays.copyOfRange(times, 1, times.length); // the first is warm-up
             Arrays.sort(timed);
-            return timed[timed.length / 2];
+            return new double[] {timed[timed.length / 2], times[0]};
         } finally {
             caches.forEach(KvCache::close);
         }

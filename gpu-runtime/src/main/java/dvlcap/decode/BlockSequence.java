@@ -31,7 +31,7 @@ public final class BlockSequence implements Sequence {
     private int blockStart;
     private final int[] block;
     private final boolean[] masked;
-    private int[] schedule;
+    private final int[] schedule;
     private int step;
     private int blocks;
     private boolean done;
@@ -50,20 +50,21 @@ public final class BlockSequence implements Sequence {
         this.cache = cache;
         this.block = new int[blockSize];
         this.masked = new boolean[blockSize];
+        // As the reference: B spread over S once, for every block. The first block, whose leftover
+        // prompt tokens leave fewer masks, takes the same counts capped by the masks left, and so
+        // may finish in fewer steps.
+        this.schedule = UnmaskSchedule.spread(blockSize, steps);
         answer = new int[Sequence.capacity(prompt.length, maxNew, blockSize) - prompt.length];
         startBlock(prompt.length / blockSize * blockSize);
     }
 
     private void startBlock(int start) {
         blockStart = start;
-        int masks = 0;
         for (int i = 0; i < blockSize; i++) {
             int pos = start + i;
             masked[i] = pos >= prompt.length;
             block[i] = masked[i] ? maskId : prompt[pos];
-            masks += masked[i] ? 1 : 0;
         }
-        schedule = UnmaskSchedule.spread(masks, steps);
         step = 0;
     }
 

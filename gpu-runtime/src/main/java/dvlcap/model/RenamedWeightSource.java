@@ -65,6 +65,11 @@ public final class RenamedWeightSource implements WeightSource {
         return inner.floats(stored(name), expectedShape);
     }
 
+    @Override
+    public StoredTensor stored(String name, long... expectedShape) {
+        return inner.stored(stored(name), expectedShape);
+    }
+
     /** The underlying source stays open: its owner closes it. */
     @Override
     public void close() {

@@ -30,8 +30,10 @@ import java.util.Set;
 public final class SafetensorsFile implements WeightSource {
     /** Headers larger than this are refused (the reference implementation uses the same bound). */
     public static final long MAX_HEADER_BYTES = 100L << 20;
-    /** Bytes mapped at a time when converting (a MappedByteBuffer holds at most 2 GiB). */
+    /** Bytes per mapped buffer of a stored tensor (a MappedByteBuffer holds at most 2 GiB). */
     private static final long CHUNK = 1L << 30;
+    /** Bytes read at a time when converting to float32 (a multiple of every element size). */
+    private static final int READ_CHUNK = 4 << 20;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // trailing spaces (padding) are fine
@@ -225,17 +227,63 @@ public final class SafetensorsFile implements WeightSource {
         return map(t, t.begin(), t.byteSize());
     }
 
+    /**
+     * The tensor in its stored dtype: bf16 and f16 memory-mapped as they are (read-only buffers of
+     * whole rows, at most 1 GiB each; the mapping outlives {@link #close()} and is released when
+     * the buffers are collected); float32 read into a heap array, which is what a CPU backend
+     * computes on (so no mapping of it lingers in the process's resident memory).
+     */
+    @Override
+    public StoredTensor stored(String name, long... expectedShape) {
+        if (info(name).dtype() == DType.F32) {
+            return StoredTensor.ofFloats(floats(name, expectedShape), expectedShape);
+        }
+        return storedInChunks(name, CHUNK, expectedShape);
+    }
+
+    /** The tensor memory-mapped as stored, whatever its dtype, in buffers of at most {@code maxChunkBytes}. */
+    public StoredTensor storedInChunks(String name, long maxChunkBytes, long... expectedShape) {
+        TensorInfo t = info(name);
+        Shapes.check(file, name, t.shape(), expectedShape);
+        long[] shape = t.shape();
+        long rows = shape.length == 0 ? 1 : shape[0];
+        long rowBytes = rows == 0 ? 0 : t.byteSize() / rows;
+        if (rowBytes > maxChunkBytes || rowBytes > Integer.MAX_VALUE) {
+            throw new ModelFileException(file, name, "one row of " + rowBytes + " bytes does not fit a buffer of "
+                    + Math.min(maxChunkBytes, Integer.MAX_VALUE) + " bytes");
+        }
+        long rowsPerChunk = rowBytes == 0 ? Math.max(1, rows) : Math.max(1, maxChunkBytes / rowBytes);
+        int count = rows == 0 ? 0 : Math.toIntExact((rows + rowsPerChunk - 1) / rowsPerChunk);
+        ByteBuffer[] chunks = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            long first = i * rowsPerChunk;
+            long n = Math.min(rowsPerChunk, rows - first);
+            chunks[i] = map(t, t.begin() + first * rowBytes, n * rowBytes);
+        }
+        return StoredTensor.ofBuffers(t.dtype(), shape, chunks, rowsPerChunk);
+    }
+
+    /**
+     * The tensor converted to float32. Read through the channel a few MiB at a time rather than
+     * mapped, so that converting a big checkpoint leaves no mapping of it in resident memory.
+     */
     @Override
     public float[] floats(String name, long... expectedShape) {
         TensorInfo t = info(name);
         Shapes.check(file, name, t.shape(), expectedShape);
         float[] out = new float[Shapes.arrayLength(file, name, t.numel())];
         int es = t.dtype().size();
-        long chunk = CHUNK - CHUNK % es;
+        ByteBuffer b = ByteBuffer.allocateDirect((int) Math.min(READ_CHUNK, Math.max(es, t.byteSize())))
+                .order(ByteOrder.LITTLE_ENDIAN);
         int o = 0;
-        for (long pos = t.begin(); pos < t.end(); pos += chunk) {
-            ByteBuffer b = map(t, pos, Math.min(chunk, t.end() - pos));
-            o = convert(t.dtype(), b, out, o);
+        for (long pos = t.begin(); pos < t.end(); pos += b.capacity()) {
+            b.clear().limit((int) Math.min(b.capacity(), t.end() - pos));
+            try {
+                readFully(channel, b, dataStart + pos);
+            } catch (IOException e) {
+                throw new ModelFileException(file, name, "cannot read data: " + e, e);
+            }
+            o = convert(t.dtype(), b.flip(), out, o);
         }
         return out;
     }

@@ -22,16 +22,24 @@ import java.util.Map;
 
 /**
  * Writes float tensors as a safetensors file (F32, or BF16/F16 rounded to nearest even), single or
- * sharded with a {@code model.safetensors.index.json}. Tensors are written in the order added;
- * files appear atomically (written to a temporary name, then moved).
+ * sharded with a {@code model.safetensors.index.json}. Tensors are written in the order added,
+ * from arrays or from {@link Values} asked for a slice at a time; files appear atomically
+ * (written to a temporary name, then moved).
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUFFER = 1 << 20;
 
-    private record Entry(String name, DType dtype, long[] shape, float[] data) {
+    /** A tensor's values, supplied a slice at a time so that a tensor never has to be in memory whole. */
+    @FunctionalInterface
+    public interface Values {
+        /** Writes elements {@code [from, from + n)} (row-major) into {@code dst[0..n)}; called with consecutive ranges from 0. */
+        void fill(long from, float[] dst, int n);
+    }
+
+    private record Entry(String name, DType dtype, long[] shape, long numel, Values values) {
         long bytes() {
-            return (long) data.length * dtype.size();
+            return numel * dtype.size();
         }
     }
 
@@ -44,6 +52,24 @@ public final class SafetensorsWriter {
 
     /** Adds a tensor; the data is not copied, so it must not change before writing. */
     public SafetensorsWriter add(String name, DType dtype, float[] data, long... shape) {
+        check(name, dtype, shape);
+        if (Shapes.numel(shape) != data.length) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " values do not fill shape "
+                    + Arrays.toString(shape));
+        }
+        return put(name, dtype, shape, (from, dst, n) -> System.arraycopy(data, (int) from, dst, 0, n));
+    }
+
+    /**
+     * Adds a tensor whose values are asked for only while it is written, a slice at a time (a
+     * checkpoint larger than memory can be written this way).
+     */
+    public SafetensorsWriter add(String name, DType dtype, long[] shape, Values values) {
+        check(name, dtype, shape);
+        return put(name, dtype, shape, values);
+    }
+
+    private static void check(String name, DType dtype, long[] shape) {
         if (!dtype.supported()) {
             throw new IllegalArgumentException("tensor '" + name + "': cannot write dtype " + dtype);
         }
@@ -55,11 +81,11 @@ public final class SafetensorsWriter {
                 throw new IllegalArgumentException("tensor '" + name + "': negative dim in " + Arrays.toString(shape));
             }
         }
-        if (Shapes.numel(shape) != data.length) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " values do not fill shape "
-                    + Arrays.toString(shape));
-        }
-        if (entries.putIfAbsent(name, new Entry(name, dtype, shape.clone(), data)) != null) {
+    }
+
+    private SafetensorsWriter put(String name, DType dtype, long[] shape, Values values) {
+        Entry e = new Entry(name, dtype, shape.clone(), Shapes.numel(shape), values);
+        if (entries.putIfAbsent(name, e) != null) {
             throw new IllegalArgumentException("tensor '" + name + "' added twice");
         }
         return this;
@@ -166,17 +192,22 @@ public final class SafetensorsWriter {
             }
             writeAll(ch, head.flip());
             ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+            float[] slice = new float[BUFFER / Float.BYTES];
             for (Entry e : list) {
-                for (float v : e.data) {
-                    if (buf.remaining() < 4) {
-                        writeAll(ch, buf.flip());
-                        buf.clear();
-                    }
-                    switch (e.dtype) {
-                        case F32 -> buf.putFloat(v);
-                        case BF16 -> buf.putShort(HalfFloats.floatToBf16(v));
-                        case F16 -> buf.putShort(HalfFloats.floatToF16(v));
-                        default -> throw new IllegalStateException();
+                for (long from = 0; from < e.numel; from += slice.length) {
+                    int n = (int) Math.min(slice.length, e.numel - from);
+                    e.values.fill(from, slice, n);
+                    for (int i = 0; i < n; i++) {
+                        if (buf.remaining() < 4) {
+                            writeAll(ch, buf.flip());
+                            buf.clear();
+                        }
+                        switch (e.dtype) {
+                            case F32 -> buf.putFloat(slice[i]);
+                            case BF16 -> buf.putShort(HalfFloats.floatToBf16(slice[i]));
+                            case F16 -> buf.putShort(HalfFloats.floatToF16(slice[i]));
+                            default -> throw new IllegalStateException();
+                        }
                     }
                 }
             }

@@ -121,6 +121,11 @@ public final class ShardedWeightSource implements WeightSource {
     }
 
     @Override
+    public StoredTensor stored(String name, long... expectedShape) {
+        return shardOf(name).stored(name, expectedShape);
+    }
+
+    @Override
     public void close() {
         List<RuntimeException> errors = new ArrayList<>();
         for (SafetensorsFile s : shards) {

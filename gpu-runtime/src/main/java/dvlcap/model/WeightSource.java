@@ -23,6 +23,15 @@ public interface WeightSource extends AutoCloseable {
      */
     float[] floats(String name, long... expectedShape);
 
+    /**
+     * The tensor in its stored dtype, for weights a backend may compute on as they are (sources
+     * backed by files return memory-mapped buffers: no copy on the heap). Same checks as
+     * {@link #floats}. The default wraps {@link #floats} as a float32 tensor.
+     */
+    default StoredTensor stored(String name, long... expectedShape) {
+        return StoredTensor.ofFloats(floats(name, expectedShape), expectedShape);
+    }
+
     @Override
     void close();
 }

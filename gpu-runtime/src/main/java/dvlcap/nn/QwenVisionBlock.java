@@ -4,6 +4,7 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.model.QwenVisionConfig;
+import dvlcap.model.StoredTensor;
 import dvlcap.model.WeightSource;
 
 import java.util.Arrays;
@@ -20,13 +21,14 @@ record QwenVisionBlock(Tensor norm1, Weight q, Tensor qB, Weight k, Tensor kB, W
     static QwenVisionBlock load(Backend b, WeightLoader w, WeightSource source, QwenVisionConfig c, int i) {
         String p = QwenVisionEncoder.PREFIX + "blocks." + i + ".";
         int h = c.hiddenSize(), m = c.intermediateSize();
-        float[] qkv = source.floats(p + "attn.qkv.weight", 3L * h, h);
+        // split as stored: a bf16 qkv stays mapped, its three row ranges viewed in place
+        StoredTensor qkv = source.stored(p + "attn.qkv.weight", 3L * h, h);
         float[] qkvB = source.floats(p + "attn.qkv.bias", 3L * h);
         return new QwenVisionBlock(
                 w.vector(p + "norm1.weight", h),
-                b.weight(Arrays.copyOfRange(qkv, 0, h * h), h, h), b.upload(Arrays.copyOfRange(qkvB, 0, h)),
-                b.weight(Arrays.copyOfRange(qkv, h * h, 2 * h * h), h, h), b.upload(Arrays.copyOfRange(qkvB, h, 2 * h)),
-                b.weight(Arrays.copyOfRange(qkv, 2 * h * h, 3 * h * h), h, h), b.upload(Arrays.copyOfRange(qkvB, 2 * h, 3 * h)),
+                b.weight(qkv.rows(0, h), h, h), b.upload(Arrays.copyOfRange(qkvB, 0, h)),
+                b.weight(qkv.rows(h, h), h, h), b.upload(Arrays.copyOfRange(qkvB, h, 2 * h)),
+                b.weight(qkv.rows(2L * h, h), h, h), b.upload(Arrays.copyOfRange(qkvB, 2 * h, 3 * h)),
                 w.matrix(p + "attn.proj.weight", h, h), w.vector(p + "attn.proj.bias", h),
                 w.vector(p + "norm2.weight", h),
                 w.matrix(p + "mlp.gate_proj.weight", m, h), w.vector(p + "mlp.gate_proj.bias", m),

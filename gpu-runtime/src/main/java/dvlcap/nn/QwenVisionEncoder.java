@@ -40,7 +40,7 @@ public final class QwenVisionEncoder implements VisionEncoder {
         this.c = config;
         WeightLoader w = new WeightLoader(backend, source);
         int vh = c.hiddenSize(), mh = vh * c.mergeUnit();
-        patch = backend.weight(source.floats(PREFIX + "patch_embed.proj.weight", vh, c.inChannels(),
+        patch = backend.weight(source.stored(PREFIX + "patch_embed.proj.weight", vh, c.inChannels(),
                 c.temporalPatchSize(), c.patchSize(), c.patchSize()), vh, c.patchDim());
         blocks = new QwenVisionBlock[c.depth()];
         for (int i = 0; i < blocks.length; i++) {

@@ -8,6 +8,8 @@ import dvlcap.model.WeightSource;
 /**
  * Moves checkpoint tensors onto a backend, checking each shape against the config (a mismatch
  * is a {@link dvlcap.model.ModelFileException} naming file and tensor, raised by the source).
+ * Matrices go over in their stored dtype (a file's bf16 stays mapped on the CPU, never copied to
+ * float32); vectors and other small data tensors are read as float32.
  */
 final class WeightLoader {
     private final Backend backend;
@@ -19,13 +21,12 @@ final class WeightLoader {
     }
 
     Weight matrix(String name, int rows, int cols) {
-        return backend.weight(source.floats(name, rows, cols), rows, cols);
+        return backend.weight(source.stored(name, rows, cols), rows, cols);
     }
 
     /** A conv patch embedding [out, c, p, p] flattened to a [out, c*p*p] matrix. */
     Weight patchMatrix(String name, int out, int channels, int patch) {
-        float[] data = source.floats(name, out, channels, patch, patch);
-        return backend.weight(data, out, channels * patch * patch);
+        return backend.weight(source.stored(name, out, channels, patch, patch), out, channels * patch * patch);
     }
 
     Tensor vector(String name, int n) {

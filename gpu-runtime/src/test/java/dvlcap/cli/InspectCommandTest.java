@@ -246,6 +246,10 @@ class InspectCommandTest {
         assertEquals(params, j.get("parameters").get("total").asLong());
         assertTrue(params > 8_000_000_000L && params < 8_200_000_000L, "7.6B LM + 0.4B tower: " + params);
         assertEquals(2 * params, j.get("memory").get("weights_stored_bytes").asLong());
+        // bf16 matrices stay mapped as stored: only the vectors are widened onto the heap
+        long held = j.get("memory").get("weights_held_bytes").asLong();
+        assertTrue(held >= 2 * params && held < 2.01 * params, "held " + held + " for " + params + " parameters");
+        assertTrue(j.get("memory").get("weights_held").asText().contains("memory-mapped"), j.get("memory").toString());
         // 28 layers x 4 kv heads x 128 dims, keys and values, float32, 1000 positions
         assertEquals(2L * 28 * 512 * 4 * 1000, j.get("memory").get("kv_cache_bytes_per_1000_positions").asLong());
         assertEquals(729, j.get("vision").get("tokens_per_image").get("min").asInt());

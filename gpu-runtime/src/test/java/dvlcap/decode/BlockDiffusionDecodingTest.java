@@ -57,11 +57,33 @@ class BlockDiffusionDecodingTest {
     void cachedFusedDecodingEqualsUncachedReference(int b, int s, RemaskingKind kind, float tau, int before, int after) {
         Scheduler.Finished got = decodeOne(block(b, s, kind, tau, 21), before, after, 11);
         int[] prompt = RandomModel.prompt(config, 11, before, after);
-        int[] expected = ReferenceDecoder.blockDiffusion(model, prompt, RandomModel.pixels(config, 11), b, s,
+        ReferenceDecoder.Decoded expected = ReferenceDecoder.decode(model, prompt, RandomModel.pixels(config, 11), b, s,
                 Remasking.of(kind, tau), 21, RandomModel.MASK, t -> false);
-        assertArrayEquals(expected, got.answer());
-        assertTrue(java.util.Arrays.stream(expected).distinct().count() >= 3,
+        assertArrayEquals(expected.answer(), got.answer());
+        assertEquals(expected.steps(), got.forwards(), "one forward per denoising step, the cache writes fused");
+        assertTrue(java.util.Arrays.stream(expected.answer()).distinct().count() >= 3,
                 "the random model must not be degenerate, or this oracle proves little");
+    }
+
+    /**
+     * 30 text + 16 image + 38 text = 84 prompt positions: 10 whole blocks of 8 and 4 leftover tokens, so
+     * the first generated block holds 4 masks. The reference unmasks B/S of them per step (4 at S=2, 2
+     * at S=4) and so needs 1 or 2 steps there, not S; later blocks take S steps each. Answer positions
+     * 0..19 end exactly with the third block: 1+2+2 = 5 forwards at S=2, 2+4+4 = 10 at S=4.
+     */
+    @ParameterizedTest(name = "84-position prompt, B=8 S={0} {1}")
+    @CsvSource({"2, STATIC, 5", "4, STATIC, 10", "2, DYNAMIC, 0", "4, DYNAMIC, 0"})
+    void firstBlockUnmasksBOverSPerStepCappedByTheMasksLeft(int steps, RemaskingKind kind, int forwards) {
+        int[] prompt = RandomModel.prompt(config, 13, 30, 38);
+        assertEquals(84, prompt.length);
+        ReferenceDecoder.Decoded expected = ReferenceDecoder.decode(model, prompt, RandomModel.pixels(config, 13), 8,
+                steps, Remasking.of(kind, 0.3f), 20, RandomModel.MASK, t -> false);
+        Scheduler.Finished got = decodeOne(block(8, steps, kind, 0.3f, 20), 30, 38, 13);
+        assertArrayEquals(expected.answer(), got.answer());
+        assertEquals(expected.steps(), got.forwards());
+        if (kind == RemaskingKind.STATIC) {
+            assertEquals(forwards, got.forwards());
+        }
     }
 
     @Test

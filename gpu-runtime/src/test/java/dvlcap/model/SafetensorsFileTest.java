@@ -61,6 +61,53 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void storedTensorsAreMappedAsStoredInBuffersOfWholeRows() throws Exception {
+        // b: BF16 [5, 3] (30 bytes), c: F16 [2, 2], a: F32 [3]
+        short[] bf = new short[15];
+        for (int i = 0; i < bf.length; i++) {
+            bf[i] = HalfFloats.floatToBf16(i - 7.5f);
+        }
+        String h = "{" + entry("b", "BF16", "[5, 3]", 0, 30) + ", " + entry("c", "F16", "[2, 2]", 30, 38) + ", "
+                + entry("a", "F32", "[3]", 38, 50) + "}";
+        ByteBuffer data = ByteBuffer.allocate(50).order(ByteOrder.LITTLE_ENDIAN);
+        for (short s : bf) {
+            data.putShort(s);
+        }
+        data.put(u16(0x3C00, 0x0001, 0x8400, 0x7C00)).put(f32(1f, -2f, 3f));
+        Path f = RawSafetensors.write(dir.resolve("st.safetensors"), h, data.array());
+        try (SafetensorsFile s = SafetensorsFile.open(f)) {
+            StoredTensor b = s.stored("b", 5, 3);
+            assertEquals(DType.BF16, b.dtype());
+            assertEquals(1, b.chunkCount());
+            assertTrue(b.chunk(0).isDirect() && b.chunk(0).isReadOnly(), "not a read-only mapping");
+            assertArrayEquals(s.floats("b", 5, 3), b.toFloats());
+
+            StoredTensor split = s.storedInChunks("b", 13, 5, 3); // 6-byte rows: 2 rows per 13 bytes
+            assertEquals(3, split.chunkCount());
+            assertEquals(2, split.rowsPerChunk());
+            assertEquals(12, split.chunk(1).limit());
+            assertEquals(6, split.chunk(2).limit());
+            assertEquals(bf[6], split.chunk(1).getShort(0)); // row 2 starts buffer 1
+            float[] part = new float[7];
+            split.read(4, part, 0, 7); // across all three buffers
+            assertArrayEquals(java.util.Arrays.copyOfRange(s.floats("b", 5, 3), 4, 11), part);
+
+            StoredTensor c = s.stored("c", 2, 2);
+            assertEquals(DType.F16, c.dtype());
+            assertArrayEquals(new float[] {1f, 0x1p-24f, -0x1p-14f, Float.POSITIVE_INFINITY}, c.toFloats());
+            StoredTensor a = s.stored("a", 3);
+            assertEquals(DType.F32, a.dtype());
+            assertTrue(a.onHeap(), "float32 is read onto the heap, not left mapped");
+            assertArrayEquals(new float[] {1f, -2f, 3f}, a.toFloats());
+
+            assertNames(assertThrows(ModelFileException.class, () -> s.stored("b", 3, 5)), f, "b", "shape [5, 3]");
+            assertNames(assertThrows(ModelFileException.class, () -> s.stored("nope", 1)), f, "nope", "no such tensor");
+            assertNames(assertThrows(ModelFileException.class, () -> s.storedInChunks("b", 4, 5, 3)), f, "b",
+                    "does not fit");
+        }
+    }
+
+    @Test
     void headerLengthOverTheLimitIsRefused() throws Exception {
         Path f = RawSafetensors.write(dir.resolve("huge.safetensors"), 200L << 20, "{}".getBytes(), new byte[0]);
         assertNames(openFails(f), f, null, "exceeds the limit");

@@ -63,6 +63,32 @@ class SafetensorsWriterTest {
         }
     }
 
+    /** Values asked for a slice at a time give the same file as the array, and are asked for in order. */
+    @Test
+    void streamedTensorsAreAskedForInConsecutiveSlicesAndWriteWhatTheArrayWould() throws Exception {
+        int n = 700_000; // several of the writer's slices, the last one partial
+        float[] v = random(n, 3);
+        Path array = dir.resolve("array.safetensors"), streamed = dir.resolve("streamed.safetensors");
+        new SafetensorsWriter().add("a", DType.BF16, v, 7, 100_000).add("small", DType.F32, new float[] {1f}, 1)
+                .write(array);
+        List<long[]> asked = new ArrayList<>();
+        SafetensorsWriter.Values values = (from, dst, len) -> {
+            asked.add(new long[] {from, len});
+            System.arraycopy(v, (int) from, dst, 0, len);
+        };
+        new SafetensorsWriter().add("a", DType.BF16, new long[] {7, 100_000}, values)
+                .add("small", DType.F32, new float[] {1f}, 1).write(streamed);
+        assertArrayEquals(Files.readAllBytes(array), Files.readAllBytes(streamed));
+        long next = 0;
+        for (long[] a : asked) {
+            assertEquals(next, a[0], "slices out of order");
+            assertTrue(a[1] > 0 && a[1] < n, "slice of " + a[1]);
+            next += a[1];
+        }
+        assertEquals(n, next);
+        assertTrue(asked.size() > 2, asked.size() + " slices");
+    }
+
     @Test
     void writesTheLayoutOfTheFormatByteForByte() throws Exception {
         Path f = dir.resolve("one.safetensors");

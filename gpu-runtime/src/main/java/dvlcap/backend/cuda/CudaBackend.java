@@ -9,6 +9,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import dvlcap.backend.Backend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
+import dvlcap.model.StoredTensor;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -176,16 +177,41 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("weight " + rows + "x" + cols + " needs " + (long) rows * cols
                     + " values, got " + data.length);
         }
+        return uploadWeight(rows, cols, (from, dst, n) -> System.arraycopy(data, (int) from, dst, 0, n));
+    }
+
+    /**
+     * Converted to bf16 slice by slice straight from the stored tensor (a mapped file), so even a
+     * 7B embedding needs no float32 copy of itself on the host.
+     */
+    @Override
+    public Weight weight(StoredTensor data, int rows, int cols) {
+        if (rows <= 0 || cols <= 0 || (long) rows * cols != data.numel()) {
+            throw new IllegalArgumentException("weight " + rows + "x" + cols + " needs " + (long) rows * cols
+                    + " values, the tensor " + data + " has " + data.numel());
+        }
+        return uploadWeight(rows, cols, (from, dst, n) -> data.read(from, dst, 0, n));
+    }
+
+    /** Reads elements {@code [from, from + n)} of a weight, as float32, into {@code dst[0..n)}. */
+    private interface WeightSlices {
+        void read(long from, float[] dst, int n);
+    }
+
+    private Weight uploadWeight(int rows, int cols, WeightSlices slices) {
+        long total = (long) rows * cols;
         bind();
-        DeviceBuffer<CUdeviceptr> b = allocator.allocate((long) data.length * Short.BYTES,
-                "weight " + rows + "x" + cols + " bf16");
+        DeviceBuffer<CUdeviceptr> b = allocator.allocate(total * Short.BYTES, "weight " + rows + "x" + cols + " bf16");
         try {
             // converted in chunks so a 150k x 896 embedding needs no second full-size host array
-            short[] chunk = new short[Math.min(UPLOAD_CHUNK, data.length)];
-            for (int off = 0; off < data.length; off += chunk.length) {
-                int len = Math.min(chunk.length, data.length - off);
-                Bf16.convert(data, off, chunk, len);
-                CudaCheck.check(cuMemcpyHtoD(b.block().withByteOffset((long) off * Short.BYTES), Pointer.to(chunk),
+            int len0 = (int) Math.min(UPLOAD_CHUNK, total);
+            float[] floats = new float[len0];
+            short[] chunk = new short[len0];
+            for (long off = 0; off < total; off += len0) {
+                int len = (int) Math.min(len0, total - off);
+                slices.read(off, floats, len);
+                Bf16.convert(floats, 0, chunk, len);
+                CudaCheck.check(cuMemcpyHtoD(b.block().withByteOffset(off * Short.BYTES), Pointer.to(chunk),
                         (long) len * Short.BYTES), "cuMemcpyHtoD(weight)");
             }
         } catch (RuntimeException e) {

@@ -5,6 +5,11 @@ import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.VectorBackend;
 import dvlcap.backend.Weight;
+import dvlcap.model.DType;
+import dvlcap.model.HalfFloats;
+import dvlcap.model.StoredTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Linear layer: Qwen2.5-0.5B q/o (896x896), k/v (896x128), gate/up (896x4864), down (4864x896),
  * and the tiny test model (128x128, 64x64). Throughput is calls per second; one call is
  * {@code 2 * rows * in * out} floating-point operations (docs/BENCHMARKS.md converts to GFLOP/s).
+ * {@code dtype=bf16} holds the weight as bf16 in a direct buffer, as a mapped checkpoint does
+ * ({@code -p dtype=f32,bf16} compares them; other shapes with e.g. {@code -p shape=3584x18944}).
  *
  * <pre>java --add-modules jdk.incubator.vector -cp CLASSPATH org.openjdk.jmh.Main MatmulBenchmark</pre>
  */
@@ -45,6 +52,9 @@ public class MatmulBenchmark {
     @Param({"1", "8", "16", "128"})
     public int rows;
 
+    @Param({"f32"})
+    public String dtype;
+
     private Backend b;
     private Tensor x, out;
     private Weight w;
@@ -63,8 +73,16 @@ public class MatmulBenchmark {
             ws[i] = (float) r.nextGaussian() * 0.02f;
         }
         x = b.upload(xs);
-        w = b.weight(ws, outDim, in);
+        w = dtype.equals("bf16") ? b.weight(bf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
         out = b.allocate(rows * outDim);
+    }
+
+    private static StoredTensor bf16(float[] ws, int rows, int cols) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(ws.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : ws) {
+            buf.putShort(HalfFloats.floatToBf16(v));
+        }
+        return StoredTensor.ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
     }
 
     @Benchmark

@@ -1,0 +1,249 @@
+package dvlcap.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.model.DType;
+import dvlcap.model.HalfFloats;
+import dvlcap.model.StoredTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bf16 and f16 weights kept in their buffers and widened inside the kernels, checked three ways:
+ * against the same backend on float32 weights holding the widened values (bitwise: widening is
+ * exact and the kernels sum in the same order), vector against scalar (the differential
+ * tolerance), and against float32 on the unrounded values (the dtype's rounding as the bound).
+ */
+class HalfWeightKernelsTest {
+    private static final DType[] HALVES = {DType.BF16, DType.F16};
+    private static final int[] IN_DIMS = {1, 7, 16, 17, 33, 100, 300};
+    private static final int[] OUT_DIMS = {1, 3, 5, 9, 31};
+
+    private final Backend ref = new ScalarBackend();
+    private final Backend vec = new VectorBackend();
+    private final Rand rand = new Rand(11);
+
+    private static float[] read(Backend b, Tensor t) {
+        float[] a = new float[t.size()];
+        b.read(t, 0, a, 0, a.length);
+        return a;
+    }
+
+    private static float[] matmul(Backend b, float[] x, Weight w, float[] bias, int rows) {
+        Tensor out = b.allocate(rows * w.rows());
+        b.matmul(out, b.upload(x), w, bias == null ? null : b.upload(bias), rows);
+        return read(b, out);
+    }
+
+    /** Gaussian weights with every 5th scaled far down, so f16 subnormals and bf16's small exponents occur. */
+    private float[] weights(int n) {
+        float[] w = rand.gaussian(n);
+        for (int i = 0; i < n; i += 5) {
+            w[i] *= 1e-6f;
+        }
+        return w;
+    }
+
+    @Test
+    void everyBf16AndF16BitPatternWidensAsHalfFloatsDoes() {
+        ByteBuffer all = ByteBuffer.allocateDirect(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 65536; i++) {
+            all.putShort(2 * i, (short) i);
+        }
+        int lanes = VectorBackend.lanes();
+        // repeated so that the loads run interpreted first and JIT-compiled later
+        for (int pass = 0; pass < 20; pass++) {
+            for (int i = 0; i < 65536; i += lanes) {
+                float[] bf = HalfMatmul.load(all, 2 * i, true).toArray();
+                float[] f16 = HalfMatmul.load(all, 2 * i, false).toArray();
+                for (int k = 0; k < lanes; k++) {
+                    short h = (short) (i + k);
+                    assertSameFloat(HalfFloats.bf16ToFloat(h), bf[k], "bf16 " + Integer.toHexString(i + k));
+                    assertSameFloat(HalfFloats.f16ToFloat(h), f16[k], "f16 " + Integer.toHexString(i + k));
+                }
+            }
+        }
+    }
+
+    /** Same bits, or both NaN (moving a signalling NaN through a float may quiet it; it is still NaN). */
+    private static void assertSameFloat(float want, float got, String what) {
+        if (Float.isNaN(want)) {
+            assertTrue(Float.isNaN(got), what + ": want NaN, got " + got);
+        } else {
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), what + ": want " + want + ", got " + got);
+        }
+    }
+
+    @Test
+    void halfWeightGivesBitwiseTheFloat32ResultOfItsWidenedValuesOnBothBackends() {
+        for (DType dt : HALVES) {
+            for (int n : IN_DIMS) {
+                for (int m : OUT_DIMS) {
+                    int rows = 1 + (n + m) % 9;
+                    float[] x = rand.gaussian(rows * n), w = weights(m * n), bias = (n + m) % 2 == 0 ? rand.gaussian(m) : null;
+                    float[] widened = HalfWeights.rounded(dt, w);
+                    for (Backend b : new Backend[] {ref, vec}) {
+                        Weight half = b.weight(HalfWeights.stored(dt, w, m, n, m), m, n);
+                        assertArrayEquals(matmul(b, x, b.weight(widened, m, n), bias, rows), matmul(b, x, half, bias, rows),
+                                0f, b.name() + " " + dt + " rows=" + rows + " n=" + n + " m=" + m);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorHalfMatmulMatchesScalarAndFloat32WithinRounding() {
+        for (DType dt : HALVES) {
+            // 2^-8 relative for bf16 (8 significant bits), 2^-11 for f16, per weight
+            double unit = dt == DType.BF16 ? 0x1p-8 : 0x1p-11;
+            for (int[] s : new int[][] {{9, 300, 1000}, {33, 896, 130}, {1, 3584, 64}, {5, 37, 11}}) {
+                int rows = s[0], n = s[1], m = s[2];
+                float[] x = rand.gaussian(rows * n), w = weights(m * n), bias = rand.gaussian(m);
+                float[] got = matmul(vec, x, vec.weight(HalfWeights.stored(dt, w, m, n, 7), m, n), bias, rows);
+                float[] want = matmul(ref, x, ref.weight(HalfWeights.stored(dt, w, m, n, m), m, n), bias, rows);
+                float[] exact = matmul(ref, x, ref.weight(w, m, n), bias, rows);
+                for (int r = 0; r < rows; r++) {
+                    for (int o = 0; o < m; o++) {
+                        double scale = 0;
+                        for (int i = 0; i < n; i++) {
+                            scale += Math.abs((double) x[r * n + i] * w[o * n + i]);
+                        }
+                        int at = r * m + o;
+                        String where = dt + " rows=" + rows + " n=" + n + " m=" + m + " at " + r + "," + o;
+                        assertEquals(want[at], got[at], 1e-4 * scale + 1e-6, "vector vs scalar, " + where);
+                        assertEquals(exact[at], got[at], unit * scale + 1e-4 * scale + 1e-6, "vs float32, " + where);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Buffers of a few rows each: tiles and cache blocks must not read across a buffer's end. */
+    @Test
+    void weightSplitOverManyBuffersGivesTheSameBitsAsOneBuffer() {
+        for (DType dt : HALVES) {
+            for (int perChunk : new int[] {1, 2, 3, 5, 8}) {
+                int rows = 13, n = 45, m = 23;
+                float[] x = rand.gaussian(rows * n), w = weights(m * n), bias = rand.gaussian(m);
+                for (Backend b : new Backend[] {ref, vec}) {
+                    float[] one = matmul(b, x, b.weight(HalfWeights.stored(dt, w, m, n, m), m, n), bias, rows);
+                    float[] split = matmul(b, x, b.weight(HalfWeights.stored(dt, w, m, n, perChunk), m, n), bias, rows);
+                    assertArrayEquals(one, split, 0f, b.name() + " " + dt + " rows per buffer " + perChunk);
+                }
+            }
+        }
+        // big enough for the parallel path: parts and cache blocks cut across buffers
+        float[] x = rand.gaussian(9 * 300), w = weights(1000 * 300);
+        assertArrayEquals(matmul(vec, x, vec.weight(HalfWeights.stored(DType.BF16, w, 1000, 300, 1000), 1000, 300), null, 9),
+                matmul(vec, x, vec.weight(HalfWeights.stored(DType.BF16, w, 1000, 300, 37), 1000, 300), null, 9), 0f);
+    }
+
+    @Test
+    void halfMatmulRowIsBitwiseTheSameAloneOrInABatch() {
+        for (DType dt : HALVES) {
+            for (int[] shape : new int[][] {{200, 70}, {37, 13}, {896, 130}}) {
+                int n = shape[0], m = shape[1];
+                Weight w = vec.weight(HalfWeights.stored(dt, weights(m * n), m, n, 16), m, n);
+                float[] bias = rand.gaussian(m);
+                for (int batch : new int[] {2, 5, 8, 31, 40}) {
+                    float[] x = rand.gaussian(batch * n);
+                    float[] together = matmul(vec, x, w, bias, batch);
+                    for (int r = 0; r < batch; r += 3) {
+                        float[] alone = matmul(vec, Arrays.copyOfRange(x, r * n, (r + 1) * n), w, bias, 1);
+                        assertArrayEquals(alone, Arrays.copyOfRange(together, r * m, (r + 1) * m), 0f,
+                                dt + " n=" + n + " m=" + m + " batch=" + batch + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void halfMatmulResultDoesNotChangeOnceCompiled() {
+        int n = 45, m = 9;
+        float[] x = rand.gaussian(5 * n);
+        for (DType dt : HALVES) {
+            Weight w = vec.weight(HalfWeights.stored(dt, weights(m * n), m, n, 4), m, n);
+            float[] cold = matmul(vec, x, w, null, 5);
+            for (int i = 0; i < 3000; i++) {
+                matmul(vec, x, w, null, 5);
+            }
+            assertArrayEquals(cold, matmul(vec, x, w, null, 5), 0f, dt.toString());
+        }
+    }
+
+    @Test
+    void embeddingGatherReadsHalfTablesExactly() {
+        for (DType dt : HALVES) {
+            int vocab = 11, dim = 19;
+            float[] table = weights(vocab * dim), widened = HalfWeights.rounded(dt, table);
+            int[] ids = {10, 0, 3, 3, 7};
+            for (Backend b : new Backend[] {ref, vec}) {
+                Weight t = b.weight(HalfWeights.stored(dt, table, vocab, dim, 4), vocab, dim);
+                Tensor out = b.allocate((ids.length + 1) * dim);
+                b.embed(out, 1, t, ids, ids.length);
+                float[] got = read(b, out);
+                for (int r = 0; r < ids.length; r++) {
+                    assertArrayEquals(Arrays.copyOfRange(widened, ids[r] * dim, (ids[r] + 1) * dim),
+                            Arrays.copyOfRange(got, (r + 1) * dim, (r + 2) * dim), 0f, b.name() + " " + dt + " id " + ids[r]);
+                }
+                assertThrows(IllegalArgumentException.class, () -> b.embed(out, 0, t, new int[] {vocab}, 1));
+            }
+        }
+    }
+
+    @Test
+    void storedFloat32LandsOnTheHeapAndHeapArraysAreNotCopied() {
+        float[] w = rand.gaussian(6 * 10);
+        CpuWeight fromBuffers = (CpuWeight) vec.weight(HalfWeights.stored(DType.F32, w, 6, 10, 4), 6, 10);
+        assertTrue(fromBuffers.onHeap());
+        assertArrayEquals(w, fromBuffers.data(), 0f);
+        CpuWeight fromArray = (CpuWeight) vec.weight(StoredTensor.ofFloats(w, 6, 10), 6, 10);
+        assertSame(w, fromArray.data());
+        CpuWeight half = (CpuWeight) vec.weight(HalfWeights.stored(DType.BF16, w, 6, 10, 4), 6, 10);
+        assertFalse(half.onHeap());
+    }
+
+    /** Row ranges (a fused qkv split into q, k, v) read as the same rows of the whole, inside one buffer or across two. */
+    @Test
+    void rowRangesOfAStoredTensorHoldThoseRowsWithinAndAcrossBuffers() {
+        float[] w = weights(12 * 5);
+        for (DType dt : new DType[] {DType.BF16, DType.F16, DType.F32}) {
+            StoredTensor t = HalfWeights.stored(dt, w, 12, 5, 4);
+            float[] all = t.toFloats();
+            for (int[] range : new int[][] {{0, 4}, {4, 4}, {5, 2}, {2, 7}, {0, 12}, {11, 1}, {3, 0}}) {
+                StoredTensor part = t.rows(range[0], range[1]);
+                assertEquals(dt, part.dtype());
+                assertArrayEquals(Arrays.copyOfRange(all, range[0] * 5, (range[0] + range[1]) * 5), part.toFloats(), 0f,
+                        dt + " rows " + range[0] + "+" + range[1]);
+                if (range[1] > 0 && dt != DType.F32) {
+                    CpuWeight cw = (CpuWeight) vec.weight(part, range[1], 5);
+                    float[] row = new float[5];
+                    cw.readRow(range[1] - 1, row, 0);
+                    assertArrayEquals(Arrays.copyOfRange(all, (range[0] + range[1] - 1) * 5, (range[0] + range[1]) * 5), row, 0f);
+                }
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> t.rows(10, 3));
+        }
+        float[] heap = rand.gaussian(6);
+        assertArrayEquals(new float[] {heap[2], heap[3], heap[4], heap[5]},
+                StoredTensor.ofFloats(heap, 3, 2).rows(1, 2).toFloats(), 0f);
+    }
+
+    @Test
+    void weightOfTheWrongSizeOrSplitIsRefused() {
+        StoredTensor t = HalfWeights.stored(DType.BF16, new float[60], 6, 10, 4);
+        assertThrows(IllegalArgumentException.class, () -> vec.weight(t, 5, 10));
+        // 4 stored rows of 10 are 40 elements: not whole rows of 15
+        assertThrows(IllegalArgumentException.class, () -> vec.weight(t, 4, 15));
+        assertEquals(8, ((CpuWeight) vec.weight(t, 12, 5)).rowsPerChunk());
+    }
+}
