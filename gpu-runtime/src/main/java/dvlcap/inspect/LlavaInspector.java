@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,24 @@ final class LlavaInspector implements FamilyInspector {
 
     @Override
     public Map<String, long[]> expectedTensors(ModelConfig config) {
-        return CheckpointLayout.shapes(config);
+        // LLaVA deletes the tower's layers past the selected feature layer (and its post-layernorm)
+        // before saving, and the engine reads only the layers it runs: require just those.
+        Map<String, long[]> all = new LinkedHashMap<>(CheckpointLayout.shapes(config));
+        int run = config.visionLayersToRun();
+        all.keySet().removeIf(name -> {
+            if (!name.startsWith(CheckpointLayout.VISION)) {
+                return false;
+            }
+            String rest = name.substring(CheckpointLayout.VISION.length());
+            if (rest.startsWith("post_layernorm.")) {
+                return true;
+            }
+            if (rest.startsWith("encoder.layers.")) {
+                int layer = Integer.parseInt(rest.substring("encoder.layers.".length(), rest.indexOf('.', 15)));
+                return layer >= run;
+            }
+            return false;
+        });
+        return all;
     }
 }

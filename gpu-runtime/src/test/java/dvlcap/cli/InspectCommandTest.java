@@ -99,6 +99,16 @@ class InspectCommandTest {
     }
 
     @Test
+    void aReleaseLayoutWithoutTheUnusedTowerLayersIsSupported() throws IOException {
+        // DiffusionVL's checkpoints lack the tower's last layer (LLaVA deletes what the -2 feature layer does not use)
+        Path release = Path.of("src", "test", "resources", "parity", "bd3lm", "model");
+        Run r = run("inspect", "--model", release.toString(), "--json");
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(r.json().get("supported").asBoolean(), r.out());
+        assertEquals("block-diffusion", r.json().get("decoding").get("mode").asText().replace(' ', '-'), r.out());
+    }
+
+    @Test
     void embeddedArModelIsAutoregressiveWithoutMask() throws IOException {
         Run r = run("inspect", "--model", AR.toString(), "--json");
         assertEquals(0, r.status(), r.err());
