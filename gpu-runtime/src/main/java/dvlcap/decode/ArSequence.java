@@ -3,7 +3,6 @@ package dvlcap.decode;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 
-import java.util.Arrays;
 import java.util.function.IntPredicate;
 
 /**
@@ -13,67 +12,53 @@ import java.util.function.IntPredicate;
 public final class ArSequence implements Sequence {
     private final int[] prompt;
     private final TokenChooser chooser;
-    private final int maxNew;
-    private final IntPredicate eos;
     private final KvCache cache;
-    private final int[] answer;
-    private int length;
-    private int answerLength;
-    private boolean done;
+    private final AnswerTokens answer;
 
     ArSequence(int[] prompt, TokenChooser chooser, int maxNew, IntPredicate eos, KvCache cache) {
         this.prompt = prompt;
         this.chooser = chooser;
-        this.maxNew = maxNew;
-        this.eos = eos;
         this.cache = cache;
-        this.answer = new int[maxNew];
+        this.answer = new AnswerTokens(maxNew, eos);
     }
 
     @Override
     public Work next() {
         int pos0 = cache.committed();
-        int end = prompt.length + length;
+        int end = prompt.length + answer.length();
         int[] ids = new int[end - pos0];
         for (int p = pos0; p < end; p++) {
-            ids[p - pos0] = p < prompt.length ? prompt[p] : answer[p - prompt.length];
+            ids[p - pos0] = p < prompt.length ? prompt[p] : answer.get(p - prompt.length);
         }
         return new Work(pos0, ids, 1, new int[]{ids.length - 1}, InputRows.imageRowsBefore(prompt, pos0));
     }
 
     @Override
     public void accept(int[] ids, float[] confidence, float[] logits, int vocab) {
-        cache.commit(prompt.length + length);
+        cache.commit(prompt.length + answer.length());
         int[] token = new int[1];
         chooser.choose(0, ids, confidence, logits, vocab, token, new float[1], 0);
-        answer[length++] = token[0];
-        if (eos.test(token[0])) {
-            answerLength = length - 1;
-            done = true;
-        } else if (length >= maxNew) {
-            answerLength = length;
-            done = true;
-        }
+        answer.emit(token[0]);
     }
 
     @Override
     public boolean done() {
-        return done;
+        return answer.done();
     }
 
     @Override
     public int[] answer() {
-        return Arrays.copyOf(answer, done ? answerLength : length);
+        return answer.answer();
     }
 
     @Override
     public int generated() {
-        return length;
+        return answer.length();
     }
 
     @Override
     public int blocks() {
-        return length;
+        return answer.length();
     }
 
     @Override

@@ -31,21 +31,16 @@ public final class FastBlockSequence implements Sequence {
     private final int steps;
     private final Remasking remasking;
     private final TokenChooser chooser;
-    private final int maxNew;
     private final int maskId;
-    private final IntPredicate eos;
     private final KvCache cache;
-    private final int[] answer;
+    private final AnswerTokens answer; // the inherited token included
     private final int[] block;
     private final boolean[] masked;
     private final int[] schedule;
 
     private Phase phase = Phase.PREFILL;
-    private int length; // decided answer tokens, the inherited one included
-    private int answerLength;
     private int step;
     private int blocks;
-    private boolean done;
 
     FastBlockSequence(int[] prompt, int blockSize, int steps, Remasking remasking, TokenChooser chooser, int maxNew,
                       int maskId, IntPredicate eos, KvCache cache) {
@@ -58,11 +53,9 @@ public final class FastBlockSequence implements Sequence {
         this.steps = steps;
         this.remasking = remasking;
         this.chooser = chooser;
-        this.maxNew = maxNew;
         this.maskId = maskId;
-        this.eos = eos;
         this.cache = cache;
-        this.answer = new int[maxNew + blockSize];
+        this.answer = new AnswerTokens(maxNew, eos);
         this.block = new int[blockSize];
         this.masked = new boolean[blockSize];
         // the inherited token is decided, so B - 1 positions are spread over the steps
@@ -102,8 +95,8 @@ public final class FastBlockSequence implements Sequence {
                 cache.commit(prompt.length);
                 int[] t = new int[1];
                 chooser.choose(0, ids, confidence, logits, vocab, t, new float[1], 0);
-                emit(t[0]);
-                if (!done) {
+                answer.emit(t[0]);
+                if (!answer.done()) {
                     startBlock();
                 }
             }
@@ -113,8 +106,8 @@ public final class FastBlockSequence implements Sequence {
                 cache.commit(cache.committed() + blockSize);
                 int[] t = new int[1];
                 chooser.choose(0, ids, confidence, logits, vocab, t, new float[1], 0);
-                emit(t[0]);
-                if (!done) {
+                answer.emit(t[0]);
+                if (!answer.done()) {
                     startBlock();
                 }
             }
@@ -122,7 +115,7 @@ public final class FastBlockSequence implements Sequence {
     }
 
     private void startBlock() {
-        block[0] = answer[length - 1];
+        block[0] = answer.last();
         masked[0] = false;
         Arrays.fill(block, 1, blockSize, maskId);
         Arrays.fill(masked, 1, blockSize, true);
@@ -153,40 +146,29 @@ public final class FastBlockSequence implements Sequence {
             return;
         }
         // The block is clean: its tokens are answer tokens; stop at EOS or the length bound before writing it.
-        for (int i = 1; i < blockSize && !done; i++) {
-            emit(block[i]);
+        for (int i = 1; i < blockSize && !answer.done(); i++) {
+            answer.emit(block[i]);
         }
-        if (done) {
+        if (answer.done()) {
             blocks++;
         } else {
             phase = Phase.COMMIT;
         }
     }
 
-    private void emit(int token) {
-        answer[length++] = token;
-        if (eos.test(token)) {
-            answerLength = length - 1;
-            done = true;
-        } else if (length >= maxNew) {
-            answerLength = length;
-            done = true;
-        }
-    }
-
     @Override
     public boolean done() {
-        return done;
+        return answer.done();
     }
 
     @Override
     public int[] answer() {
-        return Arrays.copyOf(answer, done ? answerLength : length);
+        return answer.answer();
     }
 
     @Override
     public int generated() {
-        return length;
+        return answer.length();
     }
 
     @Override

@@ -30,17 +30,12 @@ public final class SpeculativeSequence implements Sequence {
 
     private final int[] prompt;
     private final int blockSize;
-    private final int maxNew;
     private final int maskId;
-    private final IntPredicate eos;
     private final KvCache cache;
-    private final int[] answer;
+    private final AnswerTokens answer; // the inherited token included
     private final int[] block;
 
     private Phase phase = Phase.PREFILL;
-    private int length; // answer tokens decided, the inherited one included
-    private int answerLength;
-    private boolean done;
     private int verifies;
     private int accepted; // drafts accepted over all verify steps
 
@@ -51,17 +46,10 @@ public final class SpeculativeSequence implements Sequence {
         }
         this.prompt = prompt;
         this.blockSize = blockSize;
-        this.maxNew = maxNew;
         this.maskId = maskId;
-        this.eos = eos;
         this.cache = cache;
-        this.answer = new int[maxNew + blockSize];
+        this.answer = new AnswerTokens(maxNew, eos);
         this.block = new int[blockSize];
-    }
-
-    /** Cache positions a prompt of this length needs: the answer plus one block of drafts past it. */
-    static int capacity(int promptLength, int maxNewTokens, int blockSize) {
-        return promptLength + maxNewTokens + blockSize;
     }
 
     @Override
@@ -78,7 +66,7 @@ public final class SpeculativeSequence implements Sequence {
             rows[i] = i;
         }
         if (phase == Phase.DRAFT) {
-            block[0] = answer[length - 1];
+            block[0] = answer.last();
             Arrays.fill(block, 1, blockSize, maskId);
             // Shifted logits: the draft for row i + 1 is read at row i.
             return new Work(pos0, block.clone(), Integer.MAX_VALUE, Arrays.copyOf(rows, blockSize - 1), imageRow0);
@@ -91,7 +79,7 @@ public final class SpeculativeSequence implements Sequence {
         switch (phase) {
             case PREFILL -> {
                 cache.commit(prompt.length);
-                emit(ids[0]);
+                answer.emit(ids[0]);
                 phase = Phase.DRAFT;
             }
             case DRAFT -> {
@@ -112,24 +100,13 @@ public final class SpeculativeSequence implements Sequence {
         accepted += m;
         // Rows 0..m hold the inherited token and the accepted drafts: their causal keys stay.
         cache.commit(blockStart + m + 1);
-        for (int i = 1; i <= m && !done; i++) {
-            emit(block[i]);
+        for (int i = 1; i <= m && !answer.done(); i++) {
+            answer.emit(block[i]);
         }
-        if (!done) {
-            emit(causal[m]);
+        if (!answer.done()) {
+            answer.emit(causal[m]);
         }
         phase = Phase.DRAFT;
-    }
-
-    private void emit(int token) {
-        answer[length++] = token;
-        if (eos.test(token)) {
-            answerLength = length - 1;
-            done = true;
-        } else if (length >= maxNew) {
-            answerLength = length;
-            done = true;
-        }
     }
 
     /** Drafts accepted per verify step (the correction token not counted). */
@@ -139,17 +116,17 @@ public final class SpeculativeSequence implements Sequence {
 
     @Override
     public boolean done() {
-        return done;
+        return answer.done();
     }
 
     @Override
     public int[] answer() {
-        return Arrays.copyOf(answer, done ? answerLength : length);
+        return answer.answer();
     }
 
     @Override
     public int generated() {
-        return length;
+        return answer.length();
     }
 
     /** Verify steps run (each a draft and a verify forward). */
