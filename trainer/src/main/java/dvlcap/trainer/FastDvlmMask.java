@@ -1,41 +1,37 @@
 package dvlcap.trainer;
 
 /**
- * Fast-dVLM's training mask over {@code x_0 ⊕ x_t} (the clean sequence, then the noisy copy of
- * the answer), by each row's position and half. Answer blocks are aligned to the first answer
- * position {@code answerStart}: block {@code k} is positions
- * {@code answerStart + kB .. answerStart + (k+1)B - 1}, as the engine's blocks are (their first
- * position is the token the previous block's causal forward inherited).
+ * Fast-dVLM's training mask over the clean sequence followed by one or more noisy copies of the
+ * answer, by each row's position, copy and block:
  * <ul>
- *   <li>a clean row sees the clean rows at its position and before (token-causal: the
- *       autoregressive model, and the cache the decoders build);</li>
- *   <li>a noisy row sees the noisy rows of its own block (bidirectional) and the clean rows
+ *   <li>a clean row ({@code copy[r] == 0}) sees the clean rows at its position and before
+ *       (token-causal: the autoregressive model, and the cache the decoders build);</li>
+ *   <li>a noisy row sees the rows of its own copy and block (bidirectional) and the clean rows
  *       strictly before its block;</li>
- *   <li>a clean row never sees a noisy row.</li>
+ *   <li>a clean row never sees a noisy row, nor a noisy row another copy.</li>
  * </ul>
+ *
+ * @param positions each row's position
+ * @param copy 0 for a clean row, {@code v >= 1} for a row of noisy copy v
+ * @param blockStart a noisy row's block: the position its block starts at (ignored for clean rows)
  */
-public record FastDvlmMask(int[] positions, boolean[] noisy, int answerStart, int blockSize) implements AttentionMask {
+public record FastDvlmMask(int[] positions, int[] copy, int[] blockStart) implements AttentionMask {
 
     public FastDvlmMask {
-        if (positions.length != noisy.length) {
-            throw new IllegalArgumentException(positions.length + " positions but " + noisy.length + " flags");
+        if (positions.length != copy.length || positions.length != blockStart.length) {
+            throw new IllegalArgumentException(positions.length + " positions, " + copy.length + " copies, "
+                    + blockStart.length + " block starts");
         }
-        if (blockSize < 1) {
-            throw new IllegalArgumentException("block size must be at least 1, got " + blockSize);
-        }
-    }
-
-    /** Start position of the answer block holding a noisy row. */
-    private int blockStart(int row) {
-        return answerStart + Math.floorDiv(positions[row] - answerStart, blockSize) * blockSize;
     }
 
     @Override
     public boolean visible(int query, int key) {
-        if (!noisy[query]) {
-            return !noisy[key] && positions[key] <= positions[query];
+        if (copy[query] == 0) {
+            return copy[key] == 0 && positions[key] <= positions[query];
         }
-        int start = blockStart(query);
-        return noisy[key] ? blockStart(key) == start : positions[key] < start;
+        if (copy[key] == 0) {
+            return positions[key] < blockStart[query];
+        }
+        return copy[key] == copy[query] && blockStart[key] == blockStart[query];
     }
 }

@@ -66,6 +66,12 @@ public final class TrainCommand {
               --anneal LIST       fast only: block-size annealing, smaller blocks first, as
                                   SIZE:STEPS pairs trained before --block-size takes the rest
                                   (e.g. 8:400,16:400); evaluation uses --block-size
+              --complementary yes|no  fast only: a second noisy copy of the answer masks exactly
+                                  the positions the first left clean (Fast-dLLM v2's
+                                  complementary masks; default no)
+              --block-shift P     fast only: with probability P an example's block grid is
+                                  shifted by 1..B-1 tokens (a short first block), so that blocks
+                                  also start mid-answer, as speculative decoding's do (default 0)
               --shape NAME        default (64 patches, LM hidden 128, 4 layers) or micro (tests)
               --weight-decay X    AdamW decoupled weight decay, not on norms/biases (default 0.01)
               --clip X            gradient clipping to global L2 norm X, 0 = off (default 1.0)
@@ -222,7 +228,7 @@ public final class TrainCommand {
             case "bd3" -> new Bd3Objective(config.decoding().blockSize(), config.decoding().maskTokenId(), eos);
             default -> {
                 FastDvlmObjective last = new FastDvlmObjective(config.decoding().blockSize(),
-                        config.decoding().maskTokenId(), eos);
+                        config.decoding().maskTokenId(), eos).with(o.complementary(), o.blockShift());
                 yield o.anneal().isEmpty() ? last : new BlockAnnealing(last, o.anneal());
             }
         };

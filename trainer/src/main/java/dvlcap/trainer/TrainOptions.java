@@ -9,11 +9,13 @@ import java.util.Map;
 /** The train command's arguments, checked; every bad value is an {@link IllegalArgumentException} saying what is allowed. */
 public record TrainOptions(Path corpus, Path out, String stage, Path init, int steps, int batch, double lr, long seed,
                            int threads, int warmup, int evalEvery, Path evalCorpus, int evalImages, int blockSize,
-                           ModelShape shape, double weightDecay, double clip, List<int[]> anneal) {
+                           ModelShape shape, double weightDecay, double clip, List<int[]> anneal,
+                           boolean complementary, double blockShift) {
 
     static final List<String> FLAGS = List.of("--corpus", "--out", "--stage", "--init", "--steps", "--batch", "--lr",
             "--seed", "--threads", "--warmup", "--eval-every", "--eval-corpus", "--eval-images", "--block-size",
-            "--shape", "--weight-decay", "--clip", "--anneal");
+            "--shape", "--weight-decay", "--clip", "--anneal",
+            "--complementary", "--block-shift");
 
     public static TrainOptions parse(String[] args) {
         Map<String, String> m = new HashMap<>();
@@ -51,7 +53,26 @@ public record TrainOptions(Path corpus, Path out, String stage, Path init, int s
                 blockSize,
                 shape(m.getOrDefault("--shape", "default")),
                 real(m, "--weight-decay", 0.01, 0, 10),
-                real(m, "--clip", 1.0, 0, 1e6), anneal);
+                real(m, "--clip", 1.0, 0, 1e6), anneal, yesNo(m, "--complementary", fast),
+                fastOnly(m, "--block-shift", fast, real(m, "--block-shift", 0, 0, 1)));
+    }
+
+    private static boolean yesNo(Map<String, String> m, String flag, boolean fast) {
+        String v = m.get(flag);
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("yes") && !v.equals("no")) {
+            throw new IllegalArgumentException(flag + " must be yes or no, got '" + v + "'");
+        }
+        return fastOnly(m, flag, fast, v.equals("yes"));
+    }
+
+    private static <T> T fastOnly(Map<String, String> m, String flag, boolean fast, T value) {
+        if (m.containsKey(flag) && !fast) {
+            throw new IllegalArgumentException(flag + " applies to --stage fast only");
+        }
+        return value;
     }
 
     /** {@code --anneal SIZE:STEPS,...}: the block sizes trained before --block-size, and for how many steps each. */

@@ -140,6 +140,113 @@ class FastDvlmObjectiveTest {
         assertThrows(IllegalArgumentException.class, () -> new FastDvlmObjective(1, MASK, EOS));
     }
 
+    /**
+     * Grid shifted by 1: blocks start at answer tokens 0 (a block of one: a0), 1 and 4, as
+     * speculative decoding's blocks start wherever the last correction landed.
+     */
+    @Test
+    void aShiftedGridStartsBlocksMidAnswer() {
+        FastDvlmObjective fast = new FastDvlmObjective(3, MASK, EOS);
+        assertArrayEquals(new int[]{0, 1, 4}, fast.blockStarts(5, 1));
+        assertArrayEquals(new int[]{0, 2}, fast.blockStarts(5, 2));
+        assertArrayEquals(new int[]{20, 21, 22, 23, EOS, EOS, EOS}, fast.paddedAnswer(ANSWER, 1));
+        assertArrayEquals(new int[]{20, 21, 22, 23, EOS}, fast.paddedAnswer(ANSWER, 2));
+        assertThrows(IllegalArgumentException.class, () -> fast.blockStarts(5, 3), "a shift is below the block size");
+        assertThrows(IllegalArgumentException.class, () -> fast.blockStarts(1, 1), "and below the answer length");
+
+        TrainingExample ex = fast.example(new float[0], PROMPT, ANSWER, 1, new double[]{1, 1, 1}, new SplittableRandom(1),
+                1f, 1f);
+        // noisy copy (rows 7-13, positions 3-9): a0 | a1 M M | EOS M M
+        assertArrayEquals(new int[]{10, 11, 12, 20, 21, 22, 23, 20, 21, MASK, MASK, EOS, MASK, MASK}, ex.input().tokens());
+        assertArrayEquals(new int[]{2, 3, 4, 5, 6, 8, 9, 11, 12}, ex.targets().rows());
+        assertArrayEquals(new int[]{20, 21, 22, 23, EOS, 22, 23, EOS, EOS}, ex.targets().tokens());
+        String[] expected = {
+                "11100001000000", // r7 noisy pos 3, block {3}: clean before 3
+                "11110000111000", // r8 noisy pos 4, block {4,5,6}: clean before 4 (a0 is context now)
+                "11110000111000",
+                "11110000111000",
+                "11111110000111", // r11 noisy pos 7, block {7,8,9}: clean before 7
+                "11111110000111",
+                "11111110000111",
+        };
+        boolean[][] m = AttentionMask.matrix(ex.input().mask(), 14);
+        for (int q = 7; q < 14; q++) {
+            StringBuilder row = new StringBuilder();
+            for (int k = 0; k < 14; k++) {
+                row.append(m[q][k] ? '1' : '0');
+            }
+            assertEquals(expected[q - 7], row.toString(), "row " + q);
+        }
+    }
+
+    @Test
+    void shiftsAreDrawnWithTheirProbabilityAndStayInRange() {
+        FastDvlmObjective fast = new FastDvlmObjective(8, MASK, EOS).with(false, 0.5);
+        CaptionSample s = new CaptionSample("a", new float[0], PROMPT, new int[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 2, 3, EOS});
+        SplittableRandom r = new SplittableRandom(2);
+        int shifted = 0, n = 400;
+        boolean[] seen = new boolean[8];
+        for (int i = 0; i < n; i++) {
+            TrainingExample e = fast.batch(List.of(s), r).get(0);
+            FastDvlmMask mask = (FastDvlmMask) e.input().mask();
+            // the shift is the first block start after 0 that is not a multiple of 8
+            int shift = 0;
+            for (int row = PROMPT.length + 11; row < e.input().length(); row++) {
+                int start = mask.blockStart()[row] - PROMPT.length;
+                if (start % 8 != 0) {
+                    shift = start;
+                    break;
+                }
+            }
+            seen[shift] = true;
+            shifted += shift > 0 ? 1 : 0;
+            assertEquals(shift == 0 ? 16 : shift < 4 ? shift + 16 : shift + 8, e.input().length() - (PROMPT.length + 11),
+                    "noisy rows: the answer padded to the end of its last block");
+        }
+        assertEquals(0.5, shifted / (double) n, 0.1, "about half the examples shifted");
+        for (int k = 0; k < 8; k++) {
+            assertTrue(seen[k], "a grid shifted by " + k + " sometimes");
+        }
+    }
+
+    @Test
+    void complementaryCopyMasksExactlyWhatTheFirstLeftClean() {
+        FastDvlmObjective fast = new FastDvlmObjective(3, MASK, EOS).with(true, 0);
+        for (long seed = 0; seed < 10; seed++) {
+            TrainingExample ex = fast.example(new float[0], PROMPT, ANSWER, 0, new double[]{0.5, 0.25},
+                    new SplittableRandom(seed), 1f, 1f);
+            int[] tokens = ex.input().tokens();
+            assertEquals(7 + 2 * 6, tokens.length, "clean rows, then two noisy copies of 6");
+            for (int i = 0; i < 6; i++) {
+                int a = tokens[7 + i], b = tokens[13 + i];
+                if (i % 3 == 0) {
+                    assertTrue(a != MASK && b != MASK, "block starts stay in both copies");
+                } else {
+                    assertTrue((a == MASK) != (b == MASK), "position " + i + " masked in exactly one copy");
+                }
+            }
+            for (int k = 0; k < ex.targets().size(); k++) {
+                int row = ex.targets().rows()[k];
+                if (row >= 13) {
+                    int i = row + 1 - 13;
+                    assertEquals(i < 3 ? 1 / 0.5f : 1 / 0.75f, ex.targets().weights()[k], 1e-5, "copy 2 level 1 - t");
+                }
+            }
+            // a row of copy 2 sees its own copy's block and the clean prefix, never copy 1
+            boolean[][] m = AttentionMask.matrix(ex.input().mask(), tokens.length);
+            assertTrue(m[14][13] && m[14][15] && !m[14][8] && !m[14][16] && m[14][2] && !m[14][3]);
+            assertTrue(m[17][16] && !m[17][10] && m[17][5] && !m[17][6]);
+        }
+        // two copies: each copy's masked tokens weigh half, so the diffusion term keeps its scale
+        CaptionSample s = new CaptionSample("a", new float[0], PROMPT, ANSWER);
+        TrainingExample e = fast.batch(List.of(s), new SplittableRandom(3)).get(0);
+        for (int k = 0; k < e.targets().size(); k++) {
+            if (e.targets().rows()[k] >= 7) {
+                assertTrue(e.targets().weights()[k] >= 0.5f / (2 * 4) - 1e-6, "0.5 / (2 copies x 4 maskable) / level");
+            }
+        }
+    }
+
     @Test
     void annealingTrainsSmallBlocksFirstAndEvaluatesTheFinalSize() {
         FastDvlmObjective last = new FastDvlmObjective(32, MASK, EOS);
