@@ -87,6 +87,14 @@ public final class Bd3Objective implements Objective {
 
     /** Stratified levels in [tMin, 1], one per block, strata shuffled. */
     double[] noiseLevels(int n, SplittableRandom random) {
+        return stratified(n, tMin, random);
+    }
+
+    /**
+     * {@code n} levels in [tMin, 1], one in each of n equal strata, the strata in a seeded random
+     * order (antithetic sampling across a batch).
+     */
+    static double[] stratified(int n, double tMin, SplittableRandom random) {
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;

@@ -44,10 +44,18 @@ public final class CheckpointFiles {
 
     /** The AR config turned into a block-diffusion one: same weights, plus the mask row and block size. */
     public static ModelConfig diffusionConfig(ModelConfig ar, int maskTokenId, int blockSize) {
+        return diffusionConfig(ar, maskTokenId, blockSize, false);
+    }
+
+    /**
+     * The same, saying whether the model was also trained with the causal-LM loss on its clean half
+     * (Fast-dVLM's recipe: {@code causal_lm_loss} in config.json, which its decoders need).
+     */
+    public static ModelConfig diffusionConfig(ModelConfig ar, int maskTokenId, int blockSize, boolean causalLm) {
         DecodingDefaults d = ar.decoding();
         return new ModelConfig(ar.family(), ar.text(), ar.vision(), ar.projectorHidden(), ar.visionFeatureLayer(),
                 new DecodingDefaults(maskTokenId, d.eosTokenIds(), blockSize, d.systemPrompt(), d.captionPrompt(),
-                        d.imagePlaceholder()), ar.imageAspectRatio());
+                        d.imagePlaceholder(), causalLm), ar.imageAspectRatio());
     }
 
     /** Writes config.json (float32 weights) and returns it as the engine reads it. */

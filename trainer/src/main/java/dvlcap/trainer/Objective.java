@@ -13,4 +13,12 @@ public interface Objective {
     List<TrainingExample> batch(List<CaptionSample> samples, SplittableRandom random);
 
     String name();
+
+    /**
+     * The objective of training step {@code step} (from 1); evaluation uses {@code this}. An
+     * objective that changes during training (block-size annealing) says so here.
+     */
+    default Objective atStep(int step) {
+        return this;
+    }
 }

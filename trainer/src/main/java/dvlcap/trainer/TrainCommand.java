@@ -26,7 +26,7 @@ import java.util.function.IntFunction;
 public final class TrainCommand {
 
     static final String USAGE = """
-            Usage: TrainCommand --corpus DIR --out DIR --stage ar|bd3 [--init DIR] [options]
+            Usage: TrainCommand --corpus DIR --out DIR --stage ar|bd3|fast [--init DIR] [options]
 
             Trains a tiny llava-qwen2 model on the CPU and writes a Hugging Face style
             checkpoint the engine loads: config.json, model.safetensors (F32), tokenizer.json,
@@ -42,10 +42,17 @@ public final class TrainCommand {
                                   block_size to config.json. Without --init, a block-diffusion
                                   model of --shape is trained from random weights (the baseline
                                   without the AR stage).
+              --stage fast        Fast-dVLM's direct conversion of the AR model given by --init:
+                                  block-diffusion loss on a noisy copy of the answer (blocks
+                                  aligned to the answer's first token, which is never masked;
+                                  token shift: position i is predicted at position i-1) plus the
+                                  causal-LM loss on the clean copy (token-causal), weighted
+                                  0.5/0.5; adds mask_token_id, block_size and causal_lm_loss to
+                                  config.json, for --decoder speculative and --sub-block decoding
               --init DIR          checkpoint to start from (tokenizer and shape are taken from it)
-              --steps N           optimizer steps (default 1200 for ar, 800 for bd3)
+              --steps N           optimizer steps (default 1200 for ar, 800 for bd3 and fast)
               --batch N           captions per step (default 16)
-              --lr X              peak learning rate (default 1e-3 for ar, 5e-4 for bd3);
+              --lr X              peak learning rate (default 1e-3 for ar, 5e-4 for bd3 and fast);
                                   linear warmup, then cosine decay to lr/10
               --warmup N          warmup steps (default min(100, steps/10))
               --seed S            seed of initialization, batch order and noise (default 0);
@@ -55,7 +62,16 @@ public final class TrainCommand {
               --eval-corpus DIR   held-out corpus for evaluation; without it the last
                                   --eval-images images of --corpus are held out (default 32)
               --eval-images N     images held out when there is no --eval-corpus (0 = none)
-              --block-size N      bd3 block size (default 8)
+              --block-size N      block size (default 8 for bd3, 32 for fast)
+              --anneal LIST       fast only: block-size annealing, smaller blocks first, as
+                                  SIZE:STEPS pairs trained before --block-size takes the rest
+                                  (e.g. 8:400,16:400); evaluation uses --block-size
+              --complementary yes|no  fast only: a second noisy copy of the answer masks exactly
+                                  the positions the first left clean (Fast-dLLM v2's
+                                  complementary masks; default no)
+              --block-shift P     fast only: with probability P an example's block grid is
+                                  shifted by 1..B-1 tokens (a short first block), so that blocks
+                                  also start mid-answer, as speculative decoding's do (default 0)
               --shape NAME        default (64 patches, LM hidden 128, 4 layers) or micro (tests)
               --weight-decay X    AdamW decoupled weight decay, not on norms/biases (default 0.01)
               --clip X            gradient clipping to global L2 norm X, 0 = off (default 1.0)
@@ -142,8 +158,7 @@ public final class TrainCommand {
                 evalIdx = train.indicesOfImages(train.imageCount() - held, train.imageCount());
             }
             IntFunction<CaptionSample> samples = i -> i < train.size() ? train.sample(i) : eval.sample(i - train.size());
-            Objective objective = o.stage().equals("ar") ? new ArObjective()
-                    : new Bd3Objective(config.decoding().blockSize(), config.decoding().maskTokenId(), eos);
+            Objective objective = objective(o, config);
             progress.printf(Locale.ROOT, "%s: %,d parameters, %,d training captions (%,d images), %,d eval captions, "
                             + "prompt %d tokens, answers %.1f tokens on average; %d steps x %d, %d threads%n",
                     o.stage(), params.count(), trainIdx.size(), train.imageCount(), evalIdx.size(), train.promptLength(0),
@@ -167,12 +182,13 @@ public final class TrainCommand {
                 CheckpointFiles.copyTokenizerAndPreprocessor(o.init(), o.out());
             }
             if (o.stage().equals("bd3") && !c.decoding().isDiffusion()) {
-                int mask;
-                try (TextTokenizer t = TextTokenizer.load(o.out().resolve("tokenizer.json"))) {
-                    mask = t.tokenId(WordLevelTokenizerWriter.MASK).orElseThrow(() -> new IllegalArgumentException(
-                            o.init() + "'s tokenizer has no " + WordLevelTokenizerWriter.MASK + " row for the mask embedding"));
+                c = CheckpointFiles.diffusionConfig(c, maskRow(o), o.blockSize());
+            } else if (o.stage().equals("fast")) {
+                if (c.decoding().isDiffusion() && !c.decoding().causalLm()) {
+                    throw new IllegalArgumentException(o.init() + " is a block-diffusion model trained without the causal-LM "
+                            + "loss; --stage fast starts from an AR model (or continues a fast one)");
                 }
-                c = CheckpointFiles.diffusionConfig(c, mask, o.blockSize());
+                c = CheckpointFiles.diffusionConfig(c, maskRow(o), o.blockSize(), true);
             } else if (o.stage().equals("ar") && c.decoding().isDiffusion()) {
                 throw new IllegalArgumentException(o.init() + " is a block-diffusion model; --stage ar needs an AR one");
             }
@@ -190,7 +206,31 @@ public final class TrainCommand {
         if (o.stage().equals("bd3")) {
             // a block-diffusion model from random weights: the baseline that shows what the AR stage buys
             config = CheckpointFiles.diffusionConfig(config, mask, o.blockSize());
+        } else if (o.stage().equals("fast")) {
+            config = CheckpointFiles.diffusionConfig(config, mask, o.blockSize(), true);
         }
         return CheckpointFiles.writeConfig(o.out(), config);
+    }
+
+    /** The id of the mask embedding row in the output directory's tokenizer. */
+    private static int maskRow(TrainOptions o) {
+        try (TextTokenizer t = TextTokenizer.load(o.out().resolve("tokenizer.json"))) {
+            return t.tokenId(WordLevelTokenizerWriter.MASK).orElseThrow(() -> new IllegalArgumentException(
+                    o.init() + "'s tokenizer has no " + WordLevelTokenizerWriter.MASK + " row for the mask embedding"));
+        }
+    }
+
+    /** The stage's training objective. */
+    static Objective objective(TrainOptions o, ModelConfig config) {
+        int eos = config.decoding().eosTokenIds().get(0);
+        return switch (o.stage()) {
+            case "ar" -> new ArObjective();
+            case "bd3" -> new Bd3Objective(config.decoding().blockSize(), config.decoding().maskTokenId(), eos);
+            default -> {
+                FastDvlmObjective last = new FastDvlmObjective(config.decoding().blockSize(),
+                        config.decoding().maskTokenId(), eos).with(o.complementary(), o.blockShift());
+                yield o.anneal().isEmpty() ? last : new BlockAnnealing(last, o.anneal());
+            }
+        };
     }
 }

@@ -54,6 +54,7 @@ public final class Trainer {
         long start = System.nanoTime();
         long lastPrint = 0;
         long rowsSoFar = 0;
+        Objective current = null;
         try (BatchGradient bg = new BatchGradient(model, s.threads())) {
             if (!evalSamples.isEmpty()) {
                 double initial = evaluate(bg, params, evalSamples);
@@ -71,7 +72,14 @@ public final class Trainer {
                     }
                     batch.add(samples.apply(perm[cursor++]));
                 }
-                BatchGradient.Result r = bg.compute(params, objective.batch(batch, noise));
+                Objective stepObjective = objective.atStep(step);
+                if (stepObjective != current) {
+                    current = stepObjective;
+                    if (stepObjective instanceof FastDvlmObjective f) {
+                        progress.printf(Locale.ROOT, "%s step %d: block size %d%n", objective.name(), step, f.blockSize());
+                    }
+                }
+                BatchGradient.Result r = bg.compute(params, stepObjective.batch(batch, noise));
                 double lr = schedule.at(step);
                 double gradNorm = adam.update(params, r.gradient(), lr);
                 double evalLoss = Double.NaN;

@@ -63,4 +63,16 @@ class ModelGradientTest {
                 1f / answer.length);
         checkModel(model, ex);
     }
+
+    @Test
+    void fastDvlmLossGradientMatchesFiniteDifferences() {
+        LlavaQwenModel model = new LlavaQwenModel(TinyModels.config(true));
+        FastDvlmObjective fast = new FastDvlmObjective(3, TinyModels.MASK, TinyModels.EOS);
+        CaptionSample s = TinyModels.sample(6);
+        // answer of 4 in two blocks of 3; both loss terms present (causal on the clean rows, diffusion on the noisy)
+        TrainingExample ex = fast.example(s.pixels(), s.prompt(), s.answer(), new double[]{0.9, 1.0},
+                new SplittableRandom(4), 0.5f / 4, 0.5f / 4);
+        assertTrue(ex.targets().size() > s.answer().length, "diffusion targets besides the causal ones");
+        checkModel(model, ex);
+    }
 }

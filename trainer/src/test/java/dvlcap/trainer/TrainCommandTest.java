@@ -29,12 +29,17 @@ class TrainCommandTest {
     @Test
     void badValuesSayWhatIsAllowed() {
         String[] base = {"--corpus", "c", "--out", "o"};
-        assertTrue(run(concat(base, "--stage", "xyz"))[2].contains("--stage must be ar or bd3"));
+        assertTrue(run(concat(base, "--stage", "xyz"))[2].contains("--stage must be ar, bd3 or fast"));
         assertTrue(run(concat(base, "--stage", "bd3", "--block-size", "0"))[2].contains("--block-size must be"));
         assertTrue(run(concat(base, "--stage", "ar", "--batch", "0"))[2].contains("--batch must be an integer from 1"));
         assertTrue(run(concat(base, "--stage", "ar", "--lr", "abc"))[2].contains("--lr must be a number"));
         assertTrue(run(concat(base, "--stage", "ar", "--shape", "huge"))[2].contains("default or micro"));
         assertTrue(run(concat(base, "--stage", "ar", "--bogus", "1"))[2].contains("unknown option"));
+        assertTrue(run(concat(base, "--stage", "fast", "--block-size", "1"))[2].contains("--block-size must be an integer from 2"));
+        assertTrue(run(concat(base, "--stage", "bd3", "--anneal", "8:10"))[2].contains("--anneal applies to --stage fast"));
+        assertTrue(run(concat(base, "--stage", "fast", "--anneal", "8-10"))[2].contains("SIZE:STEPS pairs"));
+        assertTrue(run(concat(base, "--stage", "fast", "--steps", "100", "--anneal", "8:60,16:40"))[2]
+                .contains("leaving none of the 100 --steps"));
         String[] r = run(concat(base, "--stage", "ar", "--steps", "-3"));
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--steps must be an integer from 1 to"));

@@ -59,7 +59,28 @@ class TrainingTest {
             assertTrue(md.config().decoding().isDiffusion());
             assertEquals(8, md.config().decoding().blockSize());
             assertEquals(md.tokenizer().tokenId("<|mask|>").orElseThrow(), md.config().decoding().maskTokenId());
+            assertTrue(!md.config().decoding().causalLm());
         }
+
+        // Fast-dVLM's direct conversion of the same AR model, block 16 after 10 steps of block 4.
+        Path fast = tmp.resolve("fast");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        LossLog fastLog = TrainCommand.train(TrainOptions.parse(new String[]{"--corpus", corpus.toString(), "--out",
+                fast.toString(), "--stage", "fast", "--init", ar.toString(), "--steps", "25", "--batch", "8", "--lr", "3e-3",
+                "--warmup", "3", "--block-size", "16", "--anneal", "4:10", "--eval-every", "0", "--eval-images", "4",
+                "--threads", "2"}), new PrintStream(progress));
+        List<LossLog.Row> fastEvals = fastLog.rows().stream().filter(r -> !Double.isNaN(r.evalLoss())).toList();
+        assertTrue(fastEvals.get(fastEvals.size() - 1).evalLoss() < fastEvals.get(0).evalLoss(),
+                "fast eval loss " + fastEvals.get(0).evalLoss() + " -> " + fastEvals.get(fastEvals.size() - 1).evalLoss());
+        assertTrue(progress.toString().contains("fast step 1: block size 4"), progress.toString());
+        assertTrue(progress.toString().contains("fast step 11: block size 16"), progress.toString());
+        try (ModelDirectory md = ModelDirectory.open(fast)) {
+            assertTrue(md.config().decoding().isDiffusion());
+            assertTrue(md.config().decoding().causalLm(), "config.json says causal_lm_loss");
+            assertEquals(16, md.config().decoding().blockSize());
+            assertEquals(md.tokenizer().tokenId("<|mask|>").orElseThrow(), md.config().decoding().maskTokenId());
+        }
+        assertTrue(Files.readString(fast.resolve("config.json")).contains("\"causal_lm_loss\" : true"));
     }
 
     @Test

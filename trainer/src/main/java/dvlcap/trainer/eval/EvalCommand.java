@@ -11,6 +11,7 @@ import dvlcap.engine.CaptionResult;
 import dvlcap.engine.EngineOptions;
 import dvlcap.image.ImageDecoder;
 import dvlcap.image.VisionInput;
+import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfigReader;
 import dvlcap.model.EmbeddedModels;
 import dvlcap.model.ModelDirectory;
@@ -28,6 +29,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,7 @@ import java.util.Set;
 /**
  * {@code dvlcap eval}: quality (BLEU-4, CIDEr-D, ROUGE-L, object F1) and speed (tokens/s, tokens
  * per forward, forwards per image) of AR decoding and of block decoding, static and dynamic at
- * several thresholds, on a shapes corpus. Every configuration runs in the same process on the
+ * several thresholds, speculative and sub-block decoding (Fast-dVLM), on a shapes corpus. Every configuration runs in the same process on the
  * same images, so the speed ratios are fair.
  */
 public final class EvalCommand {
@@ -46,8 +48,12 @@ public final class EvalCommand {
 
             Captions the corpus's images (manifest.jsonl written by 'dvlcap corpus') with each
             decoding configuration and prints quality and speed per configuration: AR decoding,
-            block decoding with static remasking, and dynamic remasking at each --thresholds value.
-            An autoregressive model is evaluated with AR decoding only.
+            block decoding with static remasking, dynamic remasking at each --thresholds value,
+            and for a model trained with the causal-LM loss (Fast-dVLM's recipe, causal_lm_loss in
+            config.json) speculative block decoding and sub-block denoising at each
+            --sub-block-thresholds value. An autoregressive model is evaluated with AR decoding
+            only. When AR decoding runs, every other configuration also reports how many of its
+            captions are identical to the AR captions (speculative decoding must give all of them).
 
             Options:
               --model DIR          model directory (default: the embedded models/shapes-dvlm)
@@ -57,18 +63,25 @@ public final class EvalCommand {
               --max-new-tokens N   longest answer (default 96)
               --block-size N       block size (default: the model's)
               --thresholds LIST    dynamic thresholds (default 0.5,0.7,0.85,0.95)
-              --configs LIST       which to run among ar,static,dynamic (default all three)
+              --configs LIST       which to run among ar,static,dynamic,speculative,subblock
+                                   (default ar,static,dynamic; ar,speculative,subblock for a
+                                   model trained with the causal-LM loss)
+              --sub-block N        sub-block size of the subblock configuration (default 8, or
+                                   the block size when 8 does not divide it)
+              --sub-block-thresholds LIST  thresholds of the subblock configuration (default 0.9)
               --backend NAME       auto (default), cpu, vector, scalar or cuda
               --json               one JSON object per configuration instead of a table
               --help               this text
             """;
+
 
     private EvalCommand() {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Args a = Args.parse("eval", argv, Set.of("model", "corpus", "limit", "batch-size", "max-new-tokens",
-                "block-size", "thresholds", "configs", "backend"), Set.of("json", "help"));
+                "block-size", "thresholds", "configs", "backend", "sub-block", "sub-block-thresholds"),
+                Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -85,22 +98,21 @@ public final class EvalCommand {
         int batch = a.integer("batch-size", 16, 1);
         int maxNew = a.integer("max-new-tokens", 96, 1);
         int blockSize = a.integer("block-size", 0, 1);
-        List<Float> thresholds = new ArrayList<>();
-        for (String t : a.string("thresholds", "0.5,0.7,0.85,0.95").split(",")) {
-            try {
-                thresholds.add(Float.parseFloat(t.trim()));
-            } catch (NumberFormatException e) {
-                throw new Args.UsageException("--thresholds must be numbers separated by commas, got '" + t + "'");
-            }
-        }
-        Set<String> configs = Set.of(a.string("configs", "ar,static,dynamic").split(","));
+        List<Float> thresholds = numbers(a.string("thresholds", "0.5,0.7,0.85,0.95"), "--thresholds");
+        List<Float> subThresholds = numbers(a.string("sub-block-thresholds", "0.9"), "--sub-block-thresholds");
+        DecodingDefaults decoding = ModelConfigReader.read(model.resolve(ModelDirectory.CONFIG)).decoding();
+        boolean diffusion = decoding.isDiffusion();
+        Set<String> configs = Set.of(a.string("configs", decoding.causalLm() ? "ar,speculative,subblock"
+                : "ar,static,dynamic").split(","));
         for (String c : configs) {
-            if (!Set.of("ar", "static", "dynamic").contains(c)) {
-                throw new Args.UsageException("--configs must list ar, static or dynamic, got '" + c + "'");
+            if (!CONFIGS.contains(c)) {
+                throw new Args.UsageException("--configs must list ar, static, dynamic, speculative or subblock, got '"
+                        + c + "'");
             }
         }
+        int block = blockSize == 0 ? decoding.blockSize() : blockSize;
+        int subBlock = a.integer("sub-block", block % 8 == 0 ? 8 : block, 1);
         String backend = a.string("backend", "auto");
-        boolean diffusion = ModelConfigReader.read(model.resolve(ModelDirectory.CONFIG)).decoding().isDiffusion();
 
         DecodingSettings base = DecodingSettings.defaults().withMaxNewTokens(maxNew).withBlock(blockSize, 0);
         List<Map.Entry<String, DecodingSettings>> runs = new ArrayList<>();
@@ -116,30 +128,87 @@ public final class EvalCommand {
                         base.withRemasking(RemaskingKind.DYNAMIC, t)));
             }
         }
+        if (diffusion && configs.contains("speculative")) {
+            runs.add(Map.entry("speculative", base.withDecoder(DecoderKind.SPECULATIVE)));
+        }
+        if (diffusion && configs.contains("subblock")) {
+            for (float t : subThresholds) {
+                runs.add(Map.entry(String.format(Locale.ROOT, "sub-block %d %.2f", subBlock, t),
+                        base.withSubBlock(subBlock, t)));
+            }
+        }
         if (!a.flag("json")) {
             out.printf(Locale.ROOT, "# dvlcap eval: %s on %s (%d captions)%n", model, corpus, entries.size());
-            out.println("config                 BLEU-4  CIDEr-D  ROUGE-L  objF1   tok/s   tok/fwd  fwd/cap  cap/s");
+            out.println("config                 BLEU-4  CIDEr-D  ROUGE-L  objF1   tok/s   tok/fwd  fwd/cap  cap/s  "
+                    + "tok/vrf  =ar");
         }
         ObjectMapper json = new ObjectMapper();
+        List<CaptionResult> arResults = null;
         for (Map.Entry<String, DecodingSettings> r : runs) {
-            EvalRun run = evaluate(r.getKey(), model, manifest, entries,
-                    new EngineOptions(r.getValue(), batch, backend), err);
+            Outcome o;
+            try {
+                o = evaluateWithResults(r.getKey(), model, manifest, entries, new EngineOptions(r.getValue(), batch, backend),
+                        err);
+            } catch (IllegalArgumentException e) {
+                throw e instanceof Args.UsageException u ? u : new Args.UsageException(r.getKey() + ": " + e.getMessage());
+            }
+            EvalRun run = o.run();
+            if (r.getValue().decoder() == DecoderKind.AR) {
+                arResults = o.results();
+            } else if (arResults != null) {
+                run = run.withIdenticalToAr(identical(arResults, o.results()));
+            }
             if (a.flag("json")) {
                 out.println(json.writeValueAsString(run));
             } else {
                 CaptionScores s = run.scores();
-                out.printf(Locale.ROOT, "%-22s %6.4f  %7.4f  %7.4f  %6.4f  %6.1f  %7.3f  %7.2f  %5.2f%n", run.name(),
+                out.printf(Locale.ROOT, "%-22s %6.4f  %7.4f  %7.4f  %6.4f  %6.1f  %7.3f  %7.2f  %5.2f  %7s  %s%n", run.name(),
                         s.bleu4(), s.ciderD(), s.rougeL(), run.objectF1(), run.tokensPerSecond(),
-                        run.tokensPerForward(), run.forwardsPerCaption(), run.captionsPerSecond());
+                        run.tokensPerForward(), run.forwardsPerCaption(), run.captionsPerSecond(),
+                        run.tokensPerVerify() == null ? "-" : String.format(Locale.ROOT, "%.2f", run.tokensPerVerify()),
+                        run.identicalToAr() == null ? "-" : run.identicalToAr() + "/" + run.captions());
             }
             out.flush();
         }
         return 0;
     }
 
+    private static final Set<String> CONFIGS = Set.of("ar", "static", "dynamic", "speculative", "subblock");
+
+    private static List<Float> numbers(String list, String flag) {
+        List<Float> out = new ArrayList<>();
+        for (String t : list.split(",")) {
+            try {
+                out.add(Float.parseFloat(t.trim()));
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException(flag + " must be numbers separated by commas, got '" + t + "'");
+            }
+        }
+        return out;
+    }
+
+    /** How many captions have the same answer tokens in both runs (same entries, same order). */
+    static int identical(List<CaptionResult> a, List<CaptionResult> b) {
+        int n = 0;
+        for (int i = 0; i < a.size(); i++) {
+            n += Arrays.equals(a.get(i).tokens(), b.get(i).tokens()) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** One configuration's scores and the captions they were computed from. */
+    public record Outcome(EvalRun run, List<CaptionResult> results) {
+    }
+
     /** Captions {@code entries} with one configuration and scores them. */
     public static EvalRun evaluate(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
                                    EngineOptions options, PrintStream progress) throws IOException {
+        return evaluateWithResults(name, model, manifest, entries, options, progress).run();
+    }
+
+    /** The same, with the captions. */
+    public static Outcome evaluateWithResults(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
+                                              EngineOptions options, PrintStream progress) throws IOException {
         ImageDecoder decoder = new ImageDecoder();
         try (CaptionEngine engine = CaptionEngine.load(model, options)) {
             Map<Path, VisionInput> pixels = new LinkedHashMap<>();
@@ -159,7 +228,7 @@ public final class EvalCommand {
             List<String> hyps = new ArrayList<>();
             List<List<String>> refs = new ArrayList<>();
             double f1 = 0;
-            long tokens = 0, forwards = 0;
+            long tokens = 0, forwards = 0, blocks = 0;
             for (int i = 0; i < entries.size(); i++) {
                 ManifestEntry e = entries.get(i);
                 CaptionResult r = results.get(i);
@@ -169,14 +238,19 @@ public final class EvalCommand {
                         CaptionStyle.fromWord(e.style())).f1();
                 tokens += r.counters().generatedTokens();
                 forwards += r.counters().forwardPasses();
+                blocks += r.counters().blocks();
             }
             CaptionScores scores = CaptionMetrics.score(hyps, refs);
             DecodingSettings s = options.settings();
             progress.printf(Locale.ROOT, "eval %s: %d captions in %.1f s%n", name, entries.size(), seconds);
-            return new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(), engine.steps(),
-                    s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), entries.size(), scores,
-                    f1 / entries.size(), tokens / seconds, (double) tokens / forwards,
-                    (double) forwards / entries.size(), entries.size() / seconds, seconds);
+            // Speculative: every token after the prefill's came from a draft + verify pair (a "block").
+            Double perVerify = s.decoder() == DecoderKind.SPECULATIVE && blocks > 0
+                    ? (double) (tokens - entries.size()) / blocks : null;
+            EvalRun run = new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(),
+                    engine.steps(), s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), s.subBlock(),
+                    entries.size(), scores, f1 / entries.size(), tokens / seconds, (double) tokens / forwards,
+                    (double) forwards / entries.size(), entries.size() / seconds, seconds, perVerify, null);
+            return new Outcome(run, results);
         }
     }
 }

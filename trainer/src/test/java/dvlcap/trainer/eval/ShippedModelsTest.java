@@ -26,11 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ShippedModelsTest {
     private static final Path MODELS = Path.of("..", "models"); // tests run in the module directory
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    /** shapes-fast-dvlm on 1,000 held-out captions: speculative 5.11, sub-block 8 at 0.9 3.10 (its card). */
+    private static final double SPECULATIVE_TOKENS_PER_FORWARD = 4.0, SUB_BLOCK_TOKENS_PER_FORWARD = 2.5;
 
     @TempDir
     static Path tmp;
     /** Each model evaluated once, the tests share the runs: AR decoding, and dynamic remasking at 0.85. */
-    private static EvalRun ar, dvlm, scratch;
+    private static EvalRun ar, dvlm, scratch, fastAr, fastSpeculative, fastSubBlock;
+    /** shapes-fast-dvlm's speculative captions that equal its AR captions token for token. */
+    private static int speculativeSameAsAr;
 
     @BeforeAll
     static void evaluateOnHeldOutScenes() throws IOException {
@@ -42,6 +46,19 @@ class ShippedModelsTest {
         ar = evaluate(heldOut, "shapes-ar", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
         dvlm = evaluate(heldOut, "shapes-dvlm", dynamic);
         scratch = evaluate(heldOut, "shapes-dvlm-scratch", dynamic);
+        EvalCommand.Outcome a = outcome(heldOut, "shapes-fast-dvlm", DecodingSettings.defaults().withDecoder(DecoderKind.AR));
+        EvalCommand.Outcome sp = outcome(heldOut, "shapes-fast-dvlm",
+                DecodingSettings.defaults().withDecoder(DecoderKind.SPECULATIVE));
+        fastAr = a.run();
+        fastSpeculative = sp.run();
+        speculativeSameAsAr = EvalCommand.identical(a.results(), sp.results());
+        fastSubBlock = evaluate(heldOut, "shapes-fast-dvlm", DecodingSettings.defaults().withSubBlock(8, 0.9f));
+    }
+
+    private static EvalCommand.Outcome outcome(Manifest heldOut, String model, DecodingSettings settings)
+            throws IOException {
+        return EvalCommand.evaluateWithResults(model, MODELS.resolve(model), heldOut, heldOut.entries(),
+                new EngineOptions(settings, 16, "auto"), QUIET);
     }
 
     private static EvalRun evaluate(Manifest heldOut, String model, DecodingSettings settings) throws IOException {
@@ -75,5 +92,22 @@ class ShippedModelsTest {
     void translationFromTheArModelBeatsTheSameDiffusionBudgetFromScratch() {
         assertTrue(dvlm.objectF1() > scratch.objectF1() + 0.3,
                 "translated " + dvlm.objectF1() + ", from scratch " + scratch.objectF1());
+    }
+
+    @Test
+    void theFastDvlmsSpeculativeCaptionsAreItsArCaptions_withSeveralTokensPerForward() {
+        assertEquals(48, fastSpeculative.captions());
+        assertEquals(48, speculativeSameAsAr, "speculative decoding equals AR greedy decoding token for token");
+        assertTrue(fastAr.scores().ciderD() >= 6.8, "AR CIDEr-D " + fastAr.scores().ciderD());
+        assertTrue(fastSpeculative.tokensPerForward() >= SPECULATIVE_TOKENS_PER_FORWARD,
+                "tokens per forward " + fastSpeculative.tokensPerForward());
+    }
+
+    @Test
+    void theFastDvlmsSubBlockDecodingKeepsTheArModelsQuality() {
+        assertTrue(fastSubBlock.scores().ciderD() >= 0.95 * ar.scores().ciderD(),
+                "sub-block CIDEr-D " + fastSubBlock.scores().ciderD() + " against shapes-ar's " + ar.scores().ciderD());
+        assertTrue(fastSubBlock.tokensPerForward() >= SUB_BLOCK_TOKENS_PER_FORWARD,
+                "tokens per forward " + fastSubBlock.tokensPerForward());
     }
 }
