@@ -37,7 +37,6 @@ public final class SpeculativeSequence implements Sequence {
 
     private Phase phase = Phase.PREFILL;
     private int verifies;
-    private int accepted; // drafts accepted over all verify steps
 
     SpeculativeSequence(int[] prompt, int blockSize, int maxNew, int maskId, IntPredicate eos, KvCache cache) {
         if (blockSize < 2) {
@@ -97,7 +96,6 @@ public final class SpeculativeSequence implements Sequence {
         while (m < blockSize - 1 && causal[m] == block[m + 1]) {
             m++;
         }
-        accepted += m;
         // Rows 0..m hold the inherited token and the accepted drafts: their causal keys stay.
         cache.commit(blockStart + m + 1);
         for (int i = 1; i <= m && !answer.done(); i++) {
@@ -107,11 +105,6 @@ public final class SpeculativeSequence implements Sequence {
             answer.emit(causal[m]);
         }
         phase = Phase.DRAFT;
-    }
-
-    /** Drafts accepted per verify step (the correction token not counted). */
-    public double acceptedPerVerify() {
-        return verifies == 0 ? 0 : (double) accepted / verifies;
     }
 
     @Override
