@@ -68,7 +68,9 @@ public final class BenchCommand {
               --query-tokens LIST       query tokens per sequence for part 1 (default 1,8)
               --iterations N            timed forwards per point in part 1 (default 5, median)
               --images N                images decoded per decoder in part 2 (default: batch size)
-              --decoders LIST           decoders of part 2 (default ar,block; 'none' skips part 2)
+              --decoders LIST           decoders of part 2: ar, block, speculative (a model trained
+                                        with the causal-LM loss only); default ar,block; 'none'
+                                        skips part 2
               --backend NAME            auto (default), cpu, vector, scalar or cuda
               --write-checkpoint DIR    with --shape: write the shape's random weights, config,
                                         tokenizer and preprocessor config into DIR, then exit
@@ -110,8 +112,10 @@ public final class BenchCommand {
             switch (name) {
                 case "ar" -> decoders.add(DecoderKind.AR);
                 case "block" -> decoders.add(DecoderKind.BLOCK);
+                case "speculative" -> decoders.add(DecoderKind.SPECULATIVE);
                 case "none" -> { }
-                default -> throw new Args.UsageException("--decoders must list ar, block or none, got '" + d + "'");
+                default -> throw new Args.UsageException("--decoders must list ar, block, speculative or none, got '"
+                        + d + "'");
             }
         }
         DecodingSettings settings = DecodingFlags.settings(a);
@@ -149,7 +153,7 @@ public final class BenchCommand {
                 if (!decoders.isEmpty()) {
                     out.printf(Locale.ROOT, "# decoding: %d images, batch %d, max new tokens %d%n", images, batch,
                             settings.maxNewTokens());
-                    out.println("decoder\tblock\tsteps\tforwards\tfirst_forward_ms\tms_per_later_forward\ttokens_per_s\ttokens_per_forward\timages_per_s");
+                    out.println("decoder\tblock\tsteps\tforwards\tfirst_forward_ms\tms_per_later_forward\ttokens_per_s\ttokens_per_forward\ttokens_per_verify\timages_per_s");
                     for (DecoderKind d : decoders) {
                         decode(out, backend, subject, settings.withDecoder(d), batch, images);
                     }
@@ -241,12 +245,16 @@ public final class BenchCommand {
             out.println(settings.decoder().name().toLowerCase(Locale.ROOT) + "\tskipped: " + e.getMessage());
             return;
         }
-        int[] tokens = {0};
+        int[] tokens = {0}, blocks = {0}, captions = {0};
         try (Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, Long.MAX_VALUE,
                 new Scheduler.Listener() {
                     @Override
                     public void finished(Scheduler.Finished f) {
                         tokens[0] += f.generated();
+                        if (f.blocks() > 0) {
+                            captions[0]++;
+                            blocks[0] += f.blocks();
+                        }
                     }
 
                     @Override
@@ -269,10 +277,13 @@ public final class BenchCommand {
             long total = System.nanoTime() - t0;
             double seconds = total / 1e9;
             double decodeMsPerForward = forwards > 1 ? (total - first) / 1e6 / (forwards - 1) : 0;
-            out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.3f\t%.3f%n",
+            // Speculative: each caption's first token is the prefill's, every later one a verify step's.
+            String perVerify = settings.decoder() == DecoderKind.SPECULATIVE && blocks[0] > 0
+                    ? String.format(Locale.ROOT, "%.3f", (double) (tokens[0] - captions[0]) / blocks[0]) : "-";
+            out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.3f\t%s\t%.3f%n",
                     settings.decoder().name().toLowerCase(Locale.ROOT), factory.blockSize(), factory.steps(), forwards,
                     first / 1e6, decodeMsPerForward, tokens[0] / seconds,
-                    (double) tokens[0] / (forwards * Math.min(batch, images)), images / seconds);
+                    (double) tokens[0] / (forwards * Math.min(batch, images)), perVerify, images / seconds);
         }
     }
 

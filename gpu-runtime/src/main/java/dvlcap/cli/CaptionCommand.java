@@ -4,6 +4,7 @@ import dvlcap.backend.Backends;
 import dvlcap.engine.CaptionEngine;
 import dvlcap.engine.CaptionRequest;
 import dvlcap.image.VisionInput;
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.Counters;
 import dvlcap.engine.EngineOptions;
@@ -78,7 +79,7 @@ public final class CaptionCommand {
                     CaptionResult r = futures.get(i).join();
                     tokens += r.counters().generatedTokens();
                     forwards += r.counters().forwardPasses();
-                    print(out, json, images.get(i), r);
+                    print(out, json, images.get(i), r, engine.provenance());
                 } catch (CompletionException e) {
                     failures++;
                     String msg = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
@@ -117,7 +118,8 @@ public final class CaptionCommand {
         }
     }
 
-    private static void print(PrintStream out, boolean json, String image, CaptionResult r) {
+    private static void print(PrintStream out, boolean json, String image, CaptionResult r,
+                              CaptionProvenance provenance) {
         if (!json) {
             out.println(image + "\t" + r.caption());
             return;
@@ -130,6 +132,10 @@ public final class CaptionCommand {
         m.put("blocks", c.blocks());
         m.put("forward_passes", c.forwardPasses());
         m.put("tokens_per_forward", Math.round(c.tokensPerForward() * 1000) / 1000.0);
+        Double perVerify = provenance.tokensPerVerify(c.generatedTokens(), c.blocks());
+        if (perVerify != null) {
+            m.put("tokens_per_verify", Math.round(perVerify * 1000) / 1000.0);
+        }
         m.put("vision_ms", round(c.visionMs()));
         m.put("prefill_ms", round(c.prefillMs()));
         m.put("decode_ms", round(c.decodeMs()));

@@ -20,4 +20,13 @@ public record CaptionProvenance(ModelIdentity model, String backend, String deco
     public static double decimal(float f) {
         return Double.parseDouble(Float.toString(f));
     }
+
+    /**
+     * Accepted tokens per draft + verify step of one caption: null unless the decoder is speculative
+     * (the others have no verify step) or when no block ran (the prefill's token was the end).
+     * The first token comes from the prefill, every later one from a verify step.
+     */
+    public Double tokensPerVerify(long tokens, long blocks) {
+        return "speculative".equals(decoder) && blocks > 0 ? (double) (tokens - 1) / blocks : null;
+    }
 }

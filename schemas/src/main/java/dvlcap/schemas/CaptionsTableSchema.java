@@ -9,7 +9,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class CaptionsTableSchema {
 
     public static final String NAME = "captions";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Identity of the image: its path for file inputs, its key for table inputs. Unique per table. */
     public static final String ID = "id";
@@ -23,6 +23,11 @@ public final class CaptionsTableSchema {
     public static final String FORWARD_PASSES = ResultBatchSchema.FORWARD_PASSES;
     /** tokens / forward_passes (0 when there were no forwards). */
     public static final String TOKENS_PER_FORWARD = "tokens_per_forward";
+    /**
+     * Speculative decoding only (null for the other decoders): tokens accepted per draft + verify
+     * step, correction token included, i.e. (tokens - 1) / blocks, the first token being the prefill's.
+     */
+    public static final String TOKENS_PER_VERIFY = "tokens_per_verify";
     public static final String VISION_MS = ResultBatchSchema.VISION_MS;
     public static final String PREFILL_MS = ResultBatchSchema.PREFILL_MS;
     public static final String DECODE_MS = ResultBatchSchema.DECODE_MS;
@@ -59,6 +64,7 @@ public final class CaptionsTableSchema {
             Fields.int32(BLOCKS, false),
             Fields.int32(FORWARD_PASSES, false),
             Fields.float64(TOKENS_PER_FORWARD, false),
+            Fields.float64(TOKENS_PER_VERIFY, true),
             Fields.float64(VISION_MS, false),
             Fields.float64(PREFILL_MS, false),
             Fields.float64(DECODE_MS, false),

@@ -9,7 +9,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class MetricsTableSchema {
 
     public static final String NAME = "metrics";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final String RUN_ID = "run_id";
     public static final String STARTED_AT = "started_at";
@@ -21,6 +21,8 @@ public final class MetricsTableSchema {
     public static final String TOKENS_PER_S = "tokens_per_s";
     /** Total generated tokens / total forward passes over the ok rows. */
     public static final String TOKENS_PER_FORWARD = "tokens_per_forward";
+    /** Speculative decoding only (else null): accepted tokens per verify step over the ok rows. */
+    public static final String TOKENS_PER_VERIFY = CaptionsTableSchema.TOKENS_PER_VERIFY;
     public static final String LATENCY_P50_MS = "latency_p50_ms";
     public static final String LATENCY_P95_MS = "latency_p95_ms";
     /** How many ok captions had references to be scored against; 0 without references. */
@@ -58,6 +60,7 @@ public final class MetricsTableSchema {
             Fields.float64(IMAGES_PER_S, false),
             Fields.float64(TOKENS_PER_S, false),
             Fields.float64(TOKENS_PER_FORWARD, false),
+            Fields.float64(TOKENS_PER_VERIFY, true),
             Fields.float64(LATENCY_P50_MS, false),
             Fields.float64(LATENCY_P95_MS, false),
             Fields.int64(SCORED, false),

@@ -40,7 +40,10 @@ public final class MetricsCalculator {
                 sum(col(CaptionsTableSchema.TOKENS)),
                 sum(col(CaptionsTableSchema.FORWARD_PASSES)),
                 percentile_approx(when(col(CaptionsTableSchema.STATUS).equalTo(Status.OK.value()),
-                        col(CaptionsTableSchema.LATENCY_MS)), lit(new double[] {0.5, 0.95}), lit(10000)))
+                        col(CaptionsTableSchema.LATENCY_MS)), lit(new double[] {0.5, 0.95}), lit(10000)),
+                // The verify steps' tokens: all but each caption's first, which the prefill chose.
+                sum(when(col(CaptionsTableSchema.BLOCKS).gt(0), col(CaptionsTableSchema.TOKENS).minus(1))),
+                sum(col(CaptionsTableSchema.BLOCKS)))
                 .first();
         long ok = agg.isNullAt(0) ? 0 : agg.getLong(0);
         long all = agg.getLong(1);
@@ -50,6 +53,9 @@ public final class MetricsCalculator {
         double p50 = latency.size() > 0 && latency.get(0) != null ? latency.get(0) : 0;
         double p95 = latency.size() > 1 && latency.get(1) != null ? latency.get(1) : 0;
         double wall = Math.max(wallSeconds, 1e-9);
+        long verifiedTokens = agg.isNullAt(5) ? 0 : agg.getLong(5);
+        long blocks = agg.isNullAt(6) ? 0 : agg.getLong(6);
+        Double perVerify = provenance.tokensPerVerify(verifiedTokens + 1, blocks);
 
         CaptionScores scores = null;
         if (references != null) {
@@ -68,7 +74,7 @@ public final class MetricsCalculator {
             scores = hyps.isEmpty() ? null : CaptionMetrics.score(hyps, refs);
         }
         return new RunMetrics(runId, startedAt, ok, all - ok, wallSeconds, all / wall, tokens / wall,
-                forwards == 0 ? 0 : (double) tokens / forwards, p50, p95, scores == null ? 0 : scores.n(),
+                forwards == 0 ? 0 : (double) tokens / forwards, perVerify, p50, p95, scores == null ? 0 : scores.n(),
                 scores == null ? null : scores.bleu1(), scores == null ? null : scores.bleu2(),
                 scores == null ? null : scores.bleu3(), scores == null ? null : scores.bleu4(),
                 scores == null ? null : scores.rougeL(), scores == null ? null : scores.ciderD(), provenance,

@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public record RunMetrics(String runId, Instant startedAt, long imagesOk, long imagesFailed, double wallSeconds,
                          double imagesPerSecond, double tokensPerSecond, double tokensPerForward,
-                         double latencyP50Ms, double latencyP95Ms, long scored, Double bleu1, Double bleu2,
+                         Double tokensPerVerify, double latencyP50Ms, double latencyP95Ms, long scored, Double bleu1, Double bleu2,
                          Double bleu3, Double bleu4, Double rougeL, Double ciderD, CaptionProvenance provenance,
                          JobOptions options) {
 
@@ -25,7 +25,7 @@ public record RunMetrics(String runId, Instant startedAt, long imagesOk, long im
         JobOptions o = options;
         CaptionProvenance p = provenance;
         return RowFactory.create(runId, Timestamp.from(startedAt), imagesOk, imagesFailed, wallSeconds,
-                imagesPerSecond, tokensPerSecond, tokensPerForward, latencyP50Ms, latencyP95Ms, scored, bleu1, bleu2,
+                imagesPerSecond, tokensPerSecond, tokensPerForward, tokensPerVerify, latencyP50Ms, latencyP95Ms, scored, bleu1, bleu2,
                 bleu3, bleu4, rougeL, ciderD, p.model().name(), p.model().hash(), p.dvlcapVersion(), p.decoder(),
                 p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), o.decodingSettings().maxNewTokens(), o.batchSize(),
                 o.decodingSettings().seed(), p.backend(), o.prompt(), o.input());
@@ -39,6 +39,10 @@ public record RunMetrics(String runId, Instant startedAt, long imagesOk, long im
         sb.append(String.format(Locale.ROOT, "  %.2f images/s, %.1f tokens/s, %.2f tokens/forward, "
                 + "latency p50 %.0f ms, p95 %.0f ms%n", imagesPerSecond, tokensPerSecond, tokensPerForward,
                 latencyP50Ms, latencyP95Ms));
+        if (tokensPerVerify != null) {
+            sb.append(String.format(Locale.ROOT, "  %.2f tokens accepted per verify step (speculative)%n",
+                    tokensPerVerify));
+        }
         if (bleu4 != null) {
             sb.append(String.format(Locale.ROOT, "  quality over %d images: BLEU-4 %.4f, ROUGE-L %.4f, CIDEr-D %.4f%n",
                     scored, bleu4, rougeL, ciderD));
