@@ -59,6 +59,9 @@ public final class EvalCommand {
               --model DIR          model directory (default: the embedded models/shapes-dvlm)
               --corpus DIR         corpus directory with manifest.jsonl (required)
               --limit N            first N manifest entries (default: all)
+              --warmup N           captions the first N entries once, untimed, before each
+                                   configuration's timed run, so that no configuration pays
+                                   the JIT's warm-up for the others (default 32; 0 = none)
               --batch-size N       sequences decoded together (default 16)
               --max-new-tokens N   longest answer (default 96)
               --block-size N       block size (default: the model's)
@@ -79,7 +82,7 @@ public final class EvalCommand {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse("eval", argv, Set.of("model", "corpus", "limit", "batch-size", "max-new-tokens",
+        Args a = Args.parse("eval", argv, Set.of("model", "corpus", "limit", "warmup", "batch-size", "max-new-tokens",
                 "block-size", "thresholds", "configs", "backend", "sub-block", "sub-block-thresholds"),
                 Set.of("json", "help"));
         if (a.flag("help")) {
@@ -96,6 +99,7 @@ public final class EvalCommand {
         int limit = a.integer("limit", manifest.entries().size(), 1);
         List<ManifestEntry> entries = manifest.entries().subList(0, Math.min(limit, manifest.entries().size()));
         int batch = a.integer("batch-size", 16, 1);
+        int warmup = a.integer("warmup", 32, 0);
         int maxNew = a.integer("max-new-tokens", 96, 1);
         int blockSize = a.integer("block-size", 0, 1);
         List<Float> thresholds = numbers(a.string("thresholds", "0.5,0.7,0.85,0.95"), "--thresholds");
@@ -148,7 +152,7 @@ public final class EvalCommand {
             Outcome o;
             try {
                 o = evaluateWithResults(r.getKey(), model, manifest, entries, new EngineOptions(r.getValue(), batch, backend),
-                        err);
+                        warmup, err);
             } catch (IllegalArgumentException e) {
                 throw e instanceof Args.UsageException u ? u : new Args.UsageException(r.getKey() + ": " + e.getMessage());
             }
@@ -203,12 +207,17 @@ public final class EvalCommand {
     /** Captions {@code entries} with one configuration and scores them. */
     public static EvalRun evaluate(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
                                    EngineOptions options, PrintStream progress) throws IOException {
-        return evaluateWithResults(name, model, manifest, entries, options, progress).run();
+        return evaluateWithResults(name, model, manifest, entries, options, 0, progress).run();
     }
 
-    /** The same, with the captions. */
+    /**
+     * The same, with the captions. The first {@code warmup} entries are captioned once untimed
+     * first, so that every configuration's tokens/s is measured with its code compiled (the first
+     * configuration of a process would otherwise pay the JIT for all of them).
+     */
     public static Outcome evaluateWithResults(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
-                                              EngineOptions options, PrintStream progress) throws IOException {
+                                              EngineOptions options, int warmup, PrintStream progress)
+            throws IOException {
         ImageDecoder decoder = new ImageDecoder();
         try (CaptionEngine engine = CaptionEngine.load(model, options)) {
             Map<Path, VisionInput> pixels = new LinkedHashMap<>();
@@ -222,6 +231,7 @@ public final class EvalCommand {
                 }
                 requests.add(new CaptionRequest(e.id(), px, e.prompt()));
             }
+            engine.captionAll(requests.subList(0, Math.min(warmup, requests.size())));
             long t0 = System.nanoTime();
             List<CaptionResult> results = engine.captionAll(requests);
             double seconds = (System.nanoTime() - t0) / 1e9;

@@ -58,7 +58,7 @@ class ShippedModelsTest {
     private static EvalCommand.Outcome outcome(Manifest heldOut, String model, DecodingSettings settings)
             throws IOException {
         return EvalCommand.evaluateWithResults(model, MODELS.resolve(model), heldOut, heldOut.entries(),
-                new EngineOptions(settings, 16, "auto"), QUIET);
+                new EngineOptions(settings, 16, "auto"), 0, QUIET);
     }
 
     private static EvalRun evaluate(Manifest heldOut, String model, DecodingSettings settings) throws IOException {
