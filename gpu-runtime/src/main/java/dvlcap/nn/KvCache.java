@@ -19,9 +19,14 @@ public final class KvCache implements AutoCloseable {
         this.capacity = capacity;
         keys = new Tensor[layers];
         values = new Tensor[layers];
-        for (int l = 0; l < layers; l++) {
-            keys[l] = backend.allocate(capacity * kvDim);
-            values[l] = backend.allocate(capacity * kvDim);
+        try {
+            for (int l = 0; l < layers; l++) {
+                keys[l] = backend.allocate(capacity * kvDim);
+                values[l] = backend.allocate(capacity * kvDim);
+            }
+        } catch (RuntimeException e) {
+            close(); // a device that runs out part-way keeps nothing of this cache
+            throw e;
         }
     }
 
@@ -58,8 +63,12 @@ public final class KvCache implements AutoCloseable {
     @Override
     public void close() {
         for (int l = 0; l < keys.length; l++) {
-            keys[l].close();
-            values[l].close();
+            if (keys[l] != null) {
+                keys[l].close();
+            }
+            if (values[l] != null) {
+                values[l].close();
+            }
         }
     }
 }
