@@ -78,8 +78,8 @@ public final class BudgetDevice extends CpuBackend {
     }
 
     @Override
-    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen, int queryPos0,
-                          int maskBlock, int heads, int kvHeads, int headDim) {
-        math.attention(out, q, qRow, nq, k, v, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        math.pagedAttention(out, q, qRow, nq, k, v, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
     }
 }

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class KvMemoryLeakTest {
 
     @Test
-    void aCacheWhoseSixthOfEightAllocationsFailsFreesTheFiveItGot() {
+    void aPoolWhoseSixthOfEightAllocationsFailsFreesTheFiveItGot() {
         // 4 layers x (keys, values) = 8 buffers; the device grants 5
         BudgetDevice device = BudgetDevice.allowing(5);
-        assertThrows(DeviceOutOfMemoryException.class, () -> new KvCache(device, 4, 16, 64));
+        assertThrows(DeviceOutOfMemoryException.class, () -> KvPool.allocate(device, 4, 64, 16, 3));
         assertEquals(1, device.refusals(), "the sixth allocation is the one refused");
         assertEquals(0, device.liveTensors(), "buffers left allocated after the failure");
         assertEquals(0, device.bytesInUse());
