@@ -89,7 +89,7 @@ public final class BenchCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
         valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
-                "decoders", "backend", "write-checkpoint", "dtype", "kv-budget"));
+                "decoders", "backend", "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
             out.printf(HELP, String.join(", ", ModelShapes.names()), KvBudget.HELP);
@@ -121,7 +121,7 @@ public final class BenchCommand {
             }
         }
         DecodingSettings settings = DecodingFlags.settings(a);
-        KvBudget kvBudget = kvBudget(a);
+        KvBudget kvBudget = KvBudgetFlag.of(a);
         String backendName = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
         if (a.has("dtype") && !a.has("write-checkpoint")) {
             throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
@@ -229,15 +229,6 @@ public final class BenchCommand {
             return new double[] {timed[timed.length / 2], times[0]};
         } finally {
             caches.forEach(KvCache::close);
-        }
-    }
-
-    /** {@code --kv-budget}, as a usage error when malformed. */
-    static KvBudget kvBudget(Args a) {
-        try {
-            return a.has("kv-budget") ? KvBudget.parse(a.string("kv-budget", null)) : KvBudget.auto();
-        } catch (IllegalArgumentException e) {
-            throw new Args.UsageException(e.getMessage());
         }
     }
 
