@@ -30,35 +30,39 @@ final class VectorAttention {
         int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
         int chunk = (pairs + parts - 1) / Math.max(1, parts);
         int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
+        // where each position's row starts, once per call: the loops below stay flat (one loop over
+        // keys carrying a vector accumulator, which C2 keeps in a register; a loop nest over pages
+        // made it box every FloatVector)
+        int kvStride = kvHeads * headDim;
+        int[] rowStart = new int[kvLen];
+        for (int j = 0; j < kvLen; j++) {
+            rowStart[j] = pages.row(j) * kvStride;
+        }
         pool.forEach(used, p -> {
             float[] scores = new float[kvLen];
             for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
                 int i = pair / heads, h = pair % heads;
-                one(o, q, qRow + i, k, v, pages, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
-                        h, h / (heads / kvHeads), heads, kvHeads, headDim, scores);
+                one(o, q, qRow + i, k, v, rowStart, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
+                        h, h / (heads / kvHeads), heads, headDim, scores);
             }
         });
     }
 
     /**
-     * Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys, page by page: the
-     * keys are visited in position order, so the sums are the same as over a contiguous buffer.
+     * Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys, position {@code j}
+     * at row offset {@code rowStart[j]}: keys in position order, so the sums are those of a contiguous
+     * buffer.
      */
-    private static void one(float[] o, float[] q, int row, float[] k, float[] v, PageTable pages, int visible,
-                            int h, int kvh, int heads, int kvHeads, int headDim, float[] scores) {
+    private static void one(float[] o, float[] q, int row, float[] k, float[] v, int[] rowStart, int visible,
+                            int h, int kvh, int heads, int headDim, float[] scores) {
         int qo = row * heads * headDim + h * headDim;
-        int kvStride = kvHeads * headDim, kvo = kvh * headDim;
-        int ps = pages.pageSize();
-        int[] table = pages.pages();
+        int kvo = kvh * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        for (int j0 = 0; j0 < visible; j0 += ps) {
-            int base = table[j0 / ps] * ps * kvStride + kvo - j0 * kvStride, end = Math.min(visible, j0 + ps);
-            for (int j = j0; j < end; j++) {
-                float s = Lanes.dot(q, qo, k, base + j * kvStride, headDim) * scale;
-                scores[j] = s;
-                max = Math.max(max, s);
-            }
+        for (int j = 0; j < visible; j++) {
+            float s = Lanes.dot(q, qo, k, rowStart[j] + kvo, headDim) * scale;
+            scores[j] = s;
+            max = Math.max(max, s);
         }
         float sum = 0f;
         for (int j = 0; j < visible; j++) {
@@ -73,18 +77,15 @@ final class VectorAttention {
         // Output vector by vector: its accumulator stays in a register across all keys.
         for (int d = 0; d < upper; d += L) {
             FloatVector acc = FloatVector.zero(S);
-            for (int j0 = 0; j0 < visible; j0 += ps) {
-                int base = table[j0 / ps] * ps * kvStride + kvo + d - j0 * kvStride, end = Math.min(visible, j0 + ps);
-                for (int j = j0; j < end; j++) {
-                    acc = FloatVector.fromArray(S, v, base + j * kvStride).fma(FloatVector.broadcast(S, scores[j]), acc);
-                }
+            for (int j = 0; j < visible; j++) {
+                acc = FloatVector.fromArray(S, v, rowStart[j] + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
             }
             acc.intoArray(o, qo + d);
         }
         for (int d = upper; d < headDim; d++) {
             float acc = 0f;
             for (int j = 0; j < visible; j++) {
-                acc += scores[j] * v[pages.row(j) * kvStride + kvo + d];
+                acc += scores[j] * v[rowStart[j] + kvo + d];
             }
             o[qo + d] = acc;
         }
