@@ -125,8 +125,12 @@ public record KvBudget(long bytes, double fraction) implements java.io.Serializa
         int pages = pages(budget, pageBytes, mostUseful);
         KvPool pool = lm.newPool(pageSize, pages);
         LOG.info("KV pool: {} pages of {} positions, {} MiB (budget {} = {} MiB; {} pages would hold {} sequences of "
-                + "{} positions)", pages, pageSize, pool.bytes() >> 20, this, budget >> 20, mostUseful, maxBatch, longest);
+                + "{} positions)", pages, pageSize, mib(pool.bytes()), this, mib(budget), mostUseful, maxBatch, longest);
         return pool;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) (1 << 20));
     }
 
     @Override
