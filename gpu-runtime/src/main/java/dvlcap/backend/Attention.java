@@ -14,7 +14,8 @@ final class Attention {
         return (int) Math.min(end, kvLen);
     }
 
-    static void reference(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, int kvLen,
+    /** Keys and values of position {@code j} at row {@code pages.row(j)}. */
+    static void reference(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, PageTable pages, int kvLen,
                           int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
         int group = heads / kvHeads;
         int qStride = heads * headDim, kvStride = kvHeads * headDim;
@@ -27,7 +28,7 @@ final class Attention {
                 int kvh = h / group;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < visible; j++) {
-                    int ko = j * kvStride + kvh * headDim;
+                    int ko = pages.row(j) * kvStride + kvh * headDim;
                     float s = 0f;
                     for (int d = 0; d < headDim; d++) {
                         s += q[qo + d] * k[ko + d];
@@ -48,7 +49,7 @@ final class Attention {
                 }
                 for (int j = 0; j < visible; j++) {
                     float p = scores[j] * inv;
-                    int vo = j * kvStride + kvh * headDim;
+                    int vo = pages.row(j) * kvStride + kvh * headDim;
                     for (int d = 0; d < headDim; d++) {
                         o[oo + d] += p * v[vo + d];
                     }

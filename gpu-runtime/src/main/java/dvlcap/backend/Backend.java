@@ -27,6 +27,18 @@ public interface Backend extends AutoCloseable {
         return t;
     }
 
+    /**
+     * Bytes this backend could still allocate now, for sizing the engine's KV pool: the JVM heap's
+     * headroom for the CPU backends, the device's free memory for CUDA.
+     */
+    long freeMemoryBytes();
+
+    /**
+     * The share of {@link #freeMemoryBytes()} the KV pool takes when no budget is given; the rest is
+     * left to activations, logits and images.
+     */
+    double defaultKvFraction();
+
     /** Copies {@code n} floats from host {@code src[srcOff..]} into {@code dst[dstOff..]}. */
     void write(Tensor dst, int dstOff, float[] src, int srcOff, int n);
 
@@ -116,6 +128,14 @@ public interface Backend extends AutoCloseable {
      */
     void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
                    int queryPos0, int maskBlock, int heads, int kvHeads, int headDim);
+
+    /**
+     * {@link #attention} over keys and values kept in pages: position {@code j < kvLen} of the
+     * sequence is row {@code pages.row(j)} of {@code k} and {@code v}. Results equal the contiguous
+     * call on the same keys in the same order.
+     */
+    void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                        int queryPos0, int maskBlock, int heads, int kvHeads, int headDim);
 
     /**
      * For each row: the argmax token and its softmax probability (the greedy confidence), so that

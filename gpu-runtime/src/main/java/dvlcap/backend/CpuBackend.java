@@ -13,6 +13,19 @@ public abstract class CpuBackend implements Backend {
         return new CpuTensor(new float[n]);
     }
 
+    /** Heap not yet taken: the most the JVM may grow to, less what is live now. */
+    @Override
+    public long freeMemoryBytes() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /** A quarter: the heap also holds activations, images, the caller's data (a Spark task's rows). */
+    @Override
+    public double defaultKvFraction() {
+        return 0.25;
+    }
+
     @Override
     public void write(Tensor dst, int dstOff, float[] src, int srcOff, int n) {
         System.arraycopy(src, srcOff, CpuTensor.of(dst), dstOff, n);
@@ -145,6 +158,27 @@ public abstract class CpuBackend implements Backend {
         float[] a = CpuTensor.of(acc), b = CpuTensor.of(x);
         for (int i = 0; i < n; i++) {
             a[i] += b[i];
+        }
+    }
+
+    /** Contiguous keys are one page as long as the sequence. */
+    @Override
+    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
+                          int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        pagedAttention(out, q, qRow, nq, k, v, PageTable.contiguous(kvLen), kvLen, queryPos0, maskBlock, heads, kvHeads,
+                headDim);
+    }
+
+    /** Checked here, once, for every CPU kernel: a bad table would otherwise read another sequence's rows. */
+    static void checkPages(PageTable pages, int kvLen, int kvStride, float[] k, float[] v) {
+        if (kvLen > pages.capacity()) {
+            throw new IllegalArgumentException(kvLen + " keys but the page table covers " + pages.capacity()
+                    + " positions");
+        }
+        long need = pages.rowsSpanned() * kvStride;
+        if (kvLen > 0 && (need > k.length || need > v.length)) {
+            throw new IllegalArgumentException("page table reaches row " + pages.rowsSpanned() + " of " + kvStride
+                    + " floats; keys hold " + k.length + ", values " + v.length + " floats");
         }
     }
 

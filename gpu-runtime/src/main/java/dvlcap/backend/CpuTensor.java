@@ -3,9 +3,16 @@ package dvlcap.backend;
 /** A host float array, the {@link Tensor} of the CPU backends. */
 public final class CpuTensor implements Tensor {
     final float[] data;
+    /** Run once on the first close: lets an accounting backend (a test's fake device) see releases. */
+    private Runnable onClose;
 
     CpuTensor(float[] data) {
+        this(data, null);
+    }
+
+    CpuTensor(float[] data, Runnable onClose) {
         this.data = data;
+        this.onClose = onClose;
     }
 
     @Override
@@ -27,5 +34,10 @@ public final class CpuTensor implements Tensor {
     @Override
     public void close() {
         // heap memory: released by the garbage collector
+        Runnable r = onClose;
+        onClose = null;
+        if (r != null) {
+            r.run();
+        }
     }
 }

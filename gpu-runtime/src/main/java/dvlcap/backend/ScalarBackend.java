@@ -41,9 +41,10 @@ public final class ScalarBackend extends CpuBackend {
     }
 
     @Override
-    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
-                          int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
         float[] o = CpuTensor.of(out), qd = CpuTensor.of(q), kd = CpuTensor.of(k), vd = CpuTensor.of(v);
-        Attention.reference(o, qd, qRow, nq, kd, vd, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+        checkPages(pages, kvLen, kvHeads * headDim, kd, vd);
+        Attention.reference(o, qd, qRow, nq, kd, vd, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
     }
 }

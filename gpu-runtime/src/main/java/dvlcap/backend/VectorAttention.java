@@ -19,7 +19,8 @@ final class VectorAttention {
         this.pool = pool;
     }
 
-    void run(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, int kvLen,
+    /** Keys and values of position {@code j} at row {@code pages.row(j)}. */
+    void run(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, PageTable pages, int kvLen,
              int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException(heads + " query heads are not a multiple of " + kvHeads + " kv heads");
@@ -29,25 +30,37 @@ final class VectorAttention {
         int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
         int chunk = (pairs + parts - 1) / Math.max(1, parts);
         int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
+        // where each position's row starts, once per call: the loops below stay flat (one loop over
+        // keys carrying a vector accumulator, which C2 keeps in a register; a loop nest over pages
+        // made it box every FloatVector)
+        int kvStride = kvHeads * headDim;
+        int[] rowStart = new int[kvLen];
+        for (int j = 0; j < kvLen; j++) {
+            rowStart[j] = pages.row(j) * kvStride;
+        }
         pool.forEach(used, p -> {
             float[] scores = new float[kvLen];
             for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
                 int i = pair / heads, h = pair % heads;
-                one(o, q, qRow + i, k, v, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
-                        h, h / (heads / kvHeads), heads, kvHeads, headDim, scores);
+                one(o, q, qRow + i, k, v, rowStart, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
+                        h, h / (heads / kvHeads), heads, headDim, scores);
             }
         });
     }
 
-    /** Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys. */
-    private static void one(float[] o, float[] q, int row, float[] k, float[] v, int visible,
-                            int h, int kvh, int heads, int kvHeads, int headDim, float[] scores) {
+    /**
+     * Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys, position {@code j}
+     * at row offset {@code rowStart[j]}: keys in position order, so the sums are those of a contiguous
+     * buffer.
+     */
+    private static void one(float[] o, float[] q, int row, float[] k, float[] v, int[] rowStart, int visible,
+                            int h, int kvh, int heads, int headDim, float[] scores) {
         int qo = row * heads * headDim + h * headDim;
-        int kvStride = kvHeads * headDim, kvo = kvh * headDim;
+        int kvo = kvh * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < visible; j++) {
-            float s = Lanes.dot(q, qo, k, j * kvStride + kvo, headDim) * scale;
+            float s = Lanes.dot(q, qo, k, rowStart[j] + kvo, headDim) * scale;
             scores[j] = s;
             max = Math.max(max, s);
         }
@@ -65,14 +78,14 @@ final class VectorAttention {
         for (int d = 0; d < upper; d += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < visible; j++) {
-                acc = FloatVector.fromArray(S, v, j * kvStride + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
+                acc = FloatVector.fromArray(S, v, rowStart[j] + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
             }
             acc.intoArray(o, qo + d);
         }
         for (int d = upper; d < headDim; d++) {
             float acc = 0f;
             for (int j = 0; j < visible; j++) {
-                acc += scores[j] * v[j * kvStride + kvo + d];
+                acc += scores[j] * v[rowStart[j] + kvo + d];
             }
             o[qo + d] = acc;
         }

@@ -46,10 +46,12 @@ public final class VectorBackend extends CpuBackend {
     }
 
     @Override
-    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
-                          int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        attention.run(CpuTensor.of(out), CpuTensor.of(q), qRow, nq, CpuTensor.of(k), CpuTensor.of(v), kvLen,
-                queryPos0, maskBlock, heads, kvHeads, headDim);
+    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        float[] kd = CpuTensor.of(k), vd = CpuTensor.of(v);
+        checkPages(pages, kvLen, kvHeads * headDim, kd, vd);
+        attention.run(CpuTensor.of(out), CpuTensor.of(q), qRow, nq, kd, vd, pages, kvLen, queryPos0, maskBlock, heads,
+                kvHeads, headDim);
     }
 
     @Override

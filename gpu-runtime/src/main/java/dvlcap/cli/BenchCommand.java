@@ -11,6 +11,7 @@ import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
+import dvlcap.engine.KvBudget;
 import dvlcap.image.VisionInput;
 import dvlcap.image.VisionPreprocessors;
 import dvlcap.model.DType;
@@ -20,6 +21,7 @@ import dvlcap.model.ModelDirectory;
 import dvlcap.model.TextConfig;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
+import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
 import dvlcap.nn.RopePositions;
@@ -72,6 +74,10 @@ public final class BenchCommand {
                                         with the causal-LM loss only); default ar,block; 'none'
                                         skips part 2
               --backend NAME            auto (default), cpu, vector, scalar or cuda
+              --kv-budget SIZE          memory of the KV pool of part 2: %s
+                                        (default auto: a quarter of the free heap on CPU, 70%%
+                                        of free device memory on CUDA); its pages used (peak of
+                                        total) are reported per decoder
               --write-checkpoint DIR    with --shape: write the shape's random weights, config,
                                         tokenizer and preprocessor config into DIR, then exit
               --dtype NAME              with --write-checkpoint: f32 (default), bf16 or f16
@@ -85,10 +91,10 @@ public final class BenchCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
         valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
-                "decoders", "backend", "write-checkpoint", "dtype"));
+                "decoders", "backend", "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
-            out.printf(HELP, String.join(", ", ModelShapes.names()));
+            out.printf(HELP, String.join(", ", ModelShapes.names()), KvBudget.HELP);
             return 0;
         }
         if (a.has("model") == a.has("shape")) {
@@ -119,6 +125,7 @@ public final class BenchCommand {
             }
         }
         DecodingSettings settings = DecodingFlags.settings(a);
+        KvBudget kvBudget = KvBudgetFlag.of(a);
         String backendName = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
         if (a.has("dtype") && !a.has("write-checkpoint")) {
             throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
@@ -153,9 +160,9 @@ public final class BenchCommand {
                 if (!decoders.isEmpty()) {
                     out.printf(Locale.ROOT, "# decoding: %d images, batch %d, max new tokens %d%n", images, batch,
                             settings.maxNewTokens());
-                    out.println("decoder\tblock\tsteps\tforwards\tfirst_forward_ms\tms_per_later_forward\ttokens_per_s\ttokens_per_forward\ttokens_per_verify\timages_per_s");
+                    out.println("decoder\tblock\tsteps\tforwards\tfirst_forward_ms\tms_per_later_forward\ttokens_per_s\ttokens_per_forward\ttokens_per_verify\timages_per_s\tkv_pages_peak\tkv_pages_total");
                     for (DecoderKind d : decoders) {
-                        decode(out, backend, subject, settings.withDecoder(d), batch, images);
+                        decode(out, backend, subject, settings.withDecoder(d), batch, images, kvBudget);
                     }
                 }
                 out.printf(Locale.ROOT, "# memory at the end: %s%n", memory());
@@ -230,7 +237,7 @@ public final class BenchCommand {
     }
 
     private static void decode(PrintStream out, Backend backend, Subject subject, DecodingSettings settings, int batch,
-                               int images) {
+                               int images, KvBudget kvBudget) {
         SequenceFactory factory;
         try {
             DecodingDefaults model = subject.config.decoding();
@@ -246,7 +253,8 @@ public final class BenchCommand {
             return;
         }
         int[] tokens = {0}, blocks = {0}, captions = {0};
-        try (Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, Long.MAX_VALUE,
+        try (KvPool pool = kvBudget.newPool(subject.lm, backend, batch, factory.capacity(0));
+             Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, pool,
                 new Scheduler.Listener() {
                     @Override
                     public void finished(Scheduler.Finished f) {
@@ -280,10 +288,11 @@ public final class BenchCommand {
             // Speculative: each caption's first token is the prefill's, every later one a verify step's.
             String perVerify = settings.decoder() == DecoderKind.SPECULATIVE && blocks[0] > 0
                     ? String.format(Locale.ROOT, "%.3f", (double) (tokens[0] - captions[0]) / blocks[0]) : "-";
-            out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.3f\t%s\t%.3f%n",
+            out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.3f\t%s\t%.3f\t%d\t%d%n",
                     settings.decoder().name().toLowerCase(Locale.ROOT), factory.blockSize(), factory.steps(), forwards,
                     first / 1e6, decodeMsPerForward, tokens[0] / seconds,
-                    (double) tokens[0] / (forwards * Math.min(batch, images)), perVerify, images / seconds);
+                    (double) tokens[0] / (forwards * Math.min(batch, images)), perVerify, images / seconds,
+                    pool.peakPages(), pool.totalPages());
         }
     }
 

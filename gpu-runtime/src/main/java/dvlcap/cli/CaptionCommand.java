@@ -42,6 +42,11 @@ public final class CaptionCommand {
               --batch-size N            most images decoded together (default 16)
               --prompt TEXT             instruction instead of the model's caption prompt
               --backend NAME            auto (default), cpu, vector, scalar or cuda
+              --kv-budget SIZE          memory of the engine's KV pool, which decides how many
+                                        images decode at once: bytes with an optional k/m/g/t
+                                        suffix (2g, 512m), a fraction of free memory in (0, 1]
+                                        (0.5), or auto (default: a quarter of the free heap on
+                                        CPU, 70% of free device memory on CUDA)
               --json                    JSON lines with counters
               --help                    this text
             """;
@@ -51,7 +56,7 @@ public final class CaptionCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new java.util.HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "batch-size", "prompt", "backend"));
+        valued.addAll(Set.of("model", "batch-size", "prompt", "backend", KvBudgetFlag.NAME));
         Args a = Args.parse("caption", argv, valued, Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -62,7 +67,8 @@ public final class CaptionCommand {
             throw new Args.UsageException("'caption' needs at least one IMAGE (see --help)");
         }
         String backend = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
-        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), a.integer("batch-size", 16, 1), backend);
+        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), a.integer("batch-size", 16, 1), backend,
+                KvBudgetFlag.of(a));
         String prompt = a.string("prompt", null);
         boolean json = a.flag("json");
         ImageDecoder decoder = new ImageDecoder();

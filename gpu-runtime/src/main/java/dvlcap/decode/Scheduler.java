@@ -6,6 +6,7 @@ import dvlcap.backend.Tensor;
 import dvlcap.image.VisionInput;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
+import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
 import dvlcap.nn.RopePositions;
@@ -22,8 +23,12 @@ import java.util.OptionalInt;
 /**
  * Continuous batching (DESIGN.md §4): every {@link #step()} runs one forward over all active
  * sequences, each contributing its own rows against its own cache; finished sequences leave and
- * waiting ones join at once, as long as the batch size and the KV budget allow. Single-threaded:
- * call it from one thread.
+ * waiting ones join at once, as long as the batch size and the KV pool allow.
+ *
+ * <p>Memory: a sequence is admitted only when the engine's {@link KvPool} can reserve every page it
+ * may need (prompt + most new tokens, rounded up to blocks); otherwise it waits, in order, until
+ * running sequences finish and give their pages back. Device memory outside the pool (activations)
+ * may still run out; then the batch shrinks as a last resort. Single-threaded: call it from one thread.
  */
 public final class Scheduler implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
@@ -57,15 +62,13 @@ public final class Scheduler implements AutoCloseable {
         final Job job;
         final Sequence seq;
         final Tensor image;
-        final long kvFloats;
         int forwards;
         double visionMs, prefillMs, decodeMs;
 
-        Active(Job job, Sequence seq, Tensor image, long kvFloats) {
+        Active(Job job, Sequence seq, Tensor image) {
             this.job = job;
             this.seq = seq;
             this.image = image;
-            this.kvFloats = kvFloats;
         }
     }
 
@@ -73,21 +76,20 @@ public final class Scheduler implements AutoCloseable {
     private final VisionEncoder vision;
     private final Backend backend;
     private final SequenceFactory factory;
-    private final long kvBudgetFloats;
+    private final KvPool pool;
     private final Listener listener;
     private final Deque<Job> waiting = new ArrayDeque<>();
     private final List<Active> active = new ArrayList<>();
     private final BatchShrinkPolicy shrink = new BatchShrinkPolicy();
     private int batchCap;
-    private long kvInUse;
     private Tensor input;
 
     /**
-     * @param kvBudgetFloats most floats all active caches may hold together; a sequence that does
-     *        not fit waits (one always runs, however large)
+     * @param pool where the sequences' keys and values live; owned by the caller, who closes it after
+     *        this scheduler (every page has come back by then)
      */
-    public Scheduler(LlavaModel model, SequenceFactory factory, int maxBatch, long kvBudgetFloats, Listener listener) {
-        this(model.backend(), model.lm(), model.vision(), factory, maxBatch, kvBudgetFloats, listener);
+    public Scheduler(LlavaModel model, SequenceFactory factory, int maxBatch, KvPool pool, Listener listener) {
+        this(model.backend(), model.lm(), model.vision(), factory, maxBatch, pool, listener);
     }
 
     /**
@@ -95,7 +97,7 @@ public final class Scheduler implements AutoCloseable {
      * shapes): jobs then carry no image and their prompts no image rows.
      */
     public Scheduler(Backend backend, Qwen2Model lm, VisionEncoder vision, SequenceFactory factory, int maxBatch,
-                     long kvBudgetFloats, Listener listener) {
+                     KvPool pool, Listener listener) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
         }
@@ -104,7 +106,7 @@ public final class Scheduler implements AutoCloseable {
         this.backend = backend;
         this.factory = factory;
         this.batchCap = maxBatch;
-        this.kvBudgetFloats = kvBudgetFloats;
+        this.pool = pool;
         this.listener = listener;
     }
 
@@ -250,14 +252,19 @@ public final class Scheduler implements AutoCloseable {
     private void admit() {
         while (active.size() < batchCap && !waiting.isEmpty()) {
             Job job = waiting.peek();
-            int capacity = factory.capacity(job.prompt().length);
-            long kv = KvCache.floats(lm.config().numLayers(), capacity, lm.config().kvDim());
-            if (!active.isEmpty() && kvInUse + kv > kvBudgetFloats) {
-                return;
+            KvCache cache;
+            try {
+                cache = pool.tryReserve(factory.capacity(job.prompt().length));
+            } catch (IllegalArgumentException tooLong) {
+                waiting.poll(); // no pool of this size could ever hold it
+                listener.failed(new Failed(job, tooLong));
+                continue;
+            }
+            if (cache == null) {
+                return; // the pool is full: wait, in order, for running sequences to give pages back
             }
             waiting.poll();
             Tensor image = null;
-            KvCache cache = null;
             try {
                 long t0 = System.nanoTime();
                 if (job.image() != null) {
@@ -267,20 +274,16 @@ public final class Scheduler implements AutoCloseable {
                     image = vision.encode(job.image());
                 }
                 double visionMs = (System.nanoTime() - t0) / 1e6;
-                cache = lm.newCache(capacity);
-                Active a = new Active(job, factory.create(job.id(), job.prompt(), cache), image, kv);
+                Active a = new Active(job, factory.create(job.id(), job.prompt(), cache), image);
                 a.visionMs = visionMs;
                 active.add(a);
-                kvInUse += kv;
             } catch (RuntimeException e) {
                 if (image != null) {
                     image.close();
                 }
-                if (cache != null) {
-                    cache.close();
-                }
+                cache.close();
                 if (e instanceof DeviceOutOfMemoryException && !active.isEmpty()) {
-                    // no room beside the running sequences: wait for them, and do not grow again
+                    // the vision tower found no room beside the running sequences: wait for them
                     waiting.addFirst(job);
                     batchCap = active.size();
                     return;
@@ -295,7 +298,6 @@ public final class Scheduler implements AutoCloseable {
         if (a.image != null) {
             a.image.close();
         }
-        kvInUse -= a.kvFloats;
     }
 
     @Override

@@ -14,6 +14,7 @@ import dvlcap.model.ModelIdentity;
 import dvlcap.model.PromptTokens;
 import dvlcap.model.TextTokenizer;
 import dvlcap.nn.InputRows;
+import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,7 @@ public final class CaptionEngine implements AutoCloseable {
     private final ModelDirectory files;
     private final ModelIdentity identity;
     private final LlavaModel model;
+    private final KvPool pool;
     private final Backend backend;
     private final CaptionPrompt prompt;
     private final VisionPreprocessor preprocessor;
@@ -64,8 +66,13 @@ public final class CaptionEngine implements AutoCloseable {
         this.prompt = files.captionPrompt();
         this.preprocessor = VisionPreprocessors.load(files.preprocessorConfig(), config);
         this.model = LlavaModel.load(backend, config, files.weights());
-        long budgetFloats = options.kvBudgetBytes() == 0 ? Long.MAX_VALUE : options.kvBudgetBytes() / Float.BYTES;
-        this.scheduler = new Scheduler(model, factory, options.maxBatch(), budgetFloats, new Scheduler.Listener() {
+        try {
+            this.pool = options.kvBudget().newPool(model.lm(), backend, options.maxBatch(), factory.capacity(0));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        this.scheduler = new Scheduler(model, factory, options.maxBatch(), pool, new Scheduler.Listener() {
             @Override
             public void finished(Scheduler.Finished f) {
                 complete(f);
@@ -241,8 +248,12 @@ public final class CaptionEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        model.close();
-        backend.close();
-        files.close();
+        try {
+            pool.close(); // fails if a sequence kept its pages: a leak
+        } finally {
+            model.close();
+            backend.close();
+            files.close();
+        }
     }
 }

@@ -1,41 +1,67 @@
 package dvlcap.nn;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.PageTable;
 import dvlcap.backend.Tensor;
 
 /**
- * The keys and values of one sequence, per layer, {@code capacity} positions of {@code kvDim}.
- * Positions below {@link #committed()} hold clean tokens; a forward may write tentative rows
- * above it (a block being denoised), which the next forward overwrites. Owns backend memory:
- * close it when the sequence ends.
+ * The keys and values of one sequence: {@code capacity} positions on pages of a {@link KvPool},
+ * found through its {@link PageTable}. Positions below {@link #committed()} hold clean tokens; a
+ * forward may write tentative rows above it (a block being denoised), which the next forward
+ * overwrites. Close it when the sequence ends: its pages go back to the pool (and a cache made
+ * alone, by {@link #standalone}, frees its own pool).
  */
 public final class KvCache implements AutoCloseable {
-    private final Tensor[] keys;
-    private final Tensor[] values;
+    private final KvPool pool;
+    private final PageTable table;
     private final int capacity;
+    private final boolean ownsPool;
     private int committed;
+    private boolean closed;
 
-    public KvCache(Backend backend, int layers, int capacity, int kvDim) {
+    KvCache(KvPool pool, int[] pages, int capacity) {
+        this(pool, pages, capacity, false);
+    }
+
+    private KvCache(KvPool pool, int[] pages, int capacity, boolean ownsPool) {
+        this.pool = pool;
+        this.table = new PageTable(pages, pool.pageSize());
         this.capacity = capacity;
-        keys = new Tensor[layers];
-        values = new Tensor[layers];
-        for (int l = 0; l < layers; l++) {
-            keys[l] = backend.allocate(capacity * kvDim);
-            values[l] = backend.allocate(capacity * kvDim);
+        this.ownsPool = ownsPool;
+    }
+
+    /** A cache with a pool of its own, exactly large enough (tests, tools, one-off forwards). */
+    public static KvCache standalone(Backend backend, int layers, int capacity, int kvDim) {
+        int pageSize = Math.max(1, Math.min(KvPool.DEFAULT_PAGE_SIZE, capacity));
+        KvPool pool = KvPool.allocate(backend, layers, kvDim, pageSize, (capacity + pageSize - 1) / pageSize);
+        return new KvCache(pool, pool.reserve(capacity), capacity, true);
+    }
+
+    /** Writes {@code n} rows of {@code k} and {@code v} starting at {@code srcRow} into positions {@code pos0..}. */
+    void write(Backend b, int layer, Tensor k, Tensor v, int srcRow, int pos0, int n) {
+        int kvd = pool.kvDim(), p = table.pageSize();
+        Tensor keys = pool.keys(layer), values = pool.values(layer);
+        // one copy per page touched: a page's positions are consecutive rows
+        for (int done = 0; done < n; ) {
+            int pos = pos0 + done;
+            int run = Math.min(n - done, p - pos % p);
+            int dst = table.row(pos) * kvd, src = (srcRow + done) * kvd;
+            b.copy(k, src, keys, dst, run * kvd);
+            b.copy(v, src, values, dst, run * kvd);
+            done += run;
         }
     }
 
-    /** Floats a cache of this shape holds, for budgeting. */
-    public static long floats(int layers, int capacity, int kvDim) {
-        return 2L * layers * capacity * kvDim;
-    }
-
     Tensor keys(int layer) {
-        return keys[layer];
+        return pool.keys(layer);
     }
 
     Tensor values(int layer) {
-        return values[layer];
+        return pool.values(layer);
+    }
+
+    public PageTable pageTable() {
+        return table;
     }
 
     public int capacity() {
@@ -55,11 +81,16 @@ public final class KvCache implements AutoCloseable {
         committed = length;
     }
 
+    /** Gives the pages back to the pool; closing again does nothing. */
     @Override
     public void close() {
-        for (int l = 0; l < keys.length; l++) {
-            keys[l].close();
-            values[l].close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.release(table.pages());
+        if (ownsPool) {
+            pool.close();
         }
     }
 }

@@ -87,9 +87,19 @@ public final class Qwen2Model implements AutoCloseable {
         b.embed(x, row, embed, ids, ids.length);
     }
 
-    /** A cache with room for {@code capacity} positions. */
+    /** A cache with room for {@code capacity} positions, on a pool of its own (one-off forwards, tests). */
     public KvCache newCache(int capacity) {
-        return new KvCache(b, c.numLayers(), capacity, c.kvDim());
+        return KvCache.standalone(b, c.numLayers(), capacity, c.kvDim());
+    }
+
+    /** The engine's KV pool: {@code pages} pages of {@code pageSize} positions of every layer. */
+    public KvPool newPool(int pageSize, int pages) {
+        return KvPool.allocate(b, c.numLayers(), c.kvDim(), pageSize, pages);
+    }
+
+    /** Bytes one pool page of {@code pageSize} positions takes for this model. */
+    public long pageBytes(int pageSize) {
+        return KvPool.pageBytes(c.numLayers(), c.kvDim(), pageSize);
     }
 
     /**
@@ -137,10 +147,9 @@ public final class Qwen2Model implements AutoCloseable {
             int row = 0;
             for (Segment s : segments) {
                 KvCache cache = s.cache();
-                b.copy(k, row * kvd, cache.keys(l), s.pos0() * kvd, s.rows() * kvd);
-                b.copy(v, row * kvd, cache.values(l), s.pos0() * kvd, s.rows() * kvd);
-                b.attention(att, q, row, s.rows(), cache.keys(l), cache.values(l), s.pos0() + s.rows(), s.pos0(),
-                        s.maskBlock(), c.numHeads(), c.numKvHeads(), c.headDim());
+                cache.write(b, l, k, v, row, s.pos0(), s.rows());
+                b.pagedAttention(att, q, row, s.rows(), cache.keys(l), cache.values(l), cache.pageTable(),
+                        s.pos0() + s.rows(), s.pos0(), s.maskBlock(), c.numHeads(), c.numKvHeads(), c.headDim());
                 row += s.rows();
             }
             b.matmul(out, att, layer.o(), null, rows);

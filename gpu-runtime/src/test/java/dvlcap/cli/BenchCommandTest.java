@@ -33,11 +33,15 @@ class BenchCommandTest {
         assertTrue(Files.isRegularFile(ck.resolve("model.safetensors")));
 
         String measured = run("bench", "--model", ck.toString(), "--backend", "vector", "--iterations", "1",
-                "--query-tokens", "1,8", "--decoders", "block", "--max-new-tokens", "4");
+                "--query-tokens", "1,8", "--decoders", "block", "--max-new-tokens", "4", "--kv-budget", "0.5");
         assertTrue(measured.contains("# load: "), measured);
         assertTrue(measured.contains("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms"), measured);
         assertTrue(measured.lines().anyMatch(l -> l.startsWith("8\t")), measured);
-        assertTrue(measured.lines().anyMatch(l -> l.startsWith("block\t")), measured);
+        String block = measured.lines().filter(l -> l.startsWith("block\t")).findFirst().orElseThrow();
+        assertTrue(measured.contains("\tkv_pages_peak\tkv_pages_total"), measured);
+        String[] cols = block.split("\t");
+        int peak = Integer.parseInt(cols[cols.length - 2]), total = Integer.parseInt(cols[cols.length - 1]);
+        assertTrue(peak >= 1 && peak <= total, block);
         if (Files.isRegularFile(Path.of("/proc/self/status"))) {
             assertTrue(measured.contains("peak RSS (VmHWM)"), measured);
         }

@@ -97,6 +97,37 @@ class CaptionCommandTest {
     }
 
     @Test
+    void aKvBudgetTooSmallOrMalformedSaysWhatIsAllowed() {
+        String png = dir.resolve("images").resolve(validImage()).toString();
+        Run malformed = run("caption", "--model", model.toString(), "--kv-budget", "lots", png);
+        assertEquals(2, malformed.status());
+        assertTrue(malformed.err().contains("--kv-budget 'lots': expected bytes with an optional k/m/g/t suffix"),
+                malformed.err());
+        Run tiny = run("caption", "--model", model.toString(), "--kv-budget", "1k", png);
+        assertEquals(2, tiny.status());
+        assertTrue(tiny.err().contains("below one page") && tiny.err().contains("raise --kv-budget"), tiny.err());
+    }
+
+    @Test
+    void aKvBudgetOfOneSequenceCaptionsEveryImageAsTheDefaultDoes() {
+        String png = dir.resolve("images").resolve(validImage()).toString();
+        // one page (16 positions x 2 x 2 layers x 32 floats x 4 bytes = 8k) is too small for any caption,
+        // and the error says what one needs
+        Run onePage = run("caption", "--model", model.toString(), "--max-new-tokens", "8", "--kv-budget", "8k", png);
+        assertEquals(1, onePage.status());
+        java.util.regex.Matcher need = java.util.regex.Pattern.compile("needs \\d+ KV pages of 16 positions \\((\\d+) bytes\\)")
+                .matcher(onePage.out() + onePage.err());
+        assertTrue(need.find(), onePage.out() + onePage.err());
+        String oneSequence = need.group(1);
+        Run roomy = run("caption", "--model", model.toString(), "--max-new-tokens", "8", "--batch-size", "3", png, png,
+                png);
+        Run tight = run("caption", "--model", model.toString(), "--max-new-tokens", "8", "--batch-size", "3",
+                "--kv-budget", oneSequence, png, png, png);
+        assertEquals(0, tight.status(), tight.err());
+        assertEquals(roomy.out(), tight.out(), "one at a time, the same captions");
+    }
+
+    @Test
     void helpDocumentsEveryDecodingFlag() {
         Run r = run("caption", "--help");
         assertEquals(0, r.status());

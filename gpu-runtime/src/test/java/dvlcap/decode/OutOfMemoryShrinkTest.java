@@ -3,10 +3,12 @@ package dvlcap.decode;
 import dvlcap.image.VisionInput;
 import dvlcap.backend.CpuBackend;
 import dvlcap.backend.DeviceOutOfMemoryException;
+import dvlcap.backend.PageTable;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.model.ModelConfig;
+import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import org.junit.jupiter.api.Test;
 
@@ -21,14 +23,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Running out of device memory shrinks the batch and retries; it never loses or changes a caption. */
 class OutOfMemoryShrinkTest {
 
-    /** A scalar backend whose "device" refuses any single allocation above a limit, as a GPU would. */
+    /**
+     * A scalar backend whose "device" refuses any single allocation above a limit, as a GPU would;
+     * the limit is set after the model and its KV pool are loaded, so that only activations meet it.
+     */
     static final class SmallDevice extends CpuBackend {
         private final ScalarBackend math = new ScalarBackend();
-        private final int limitFloats;
+        private int limitFloats = Integer.MAX_VALUE;
         int refusals;
 
-        SmallDevice(int limitFloats) {
-            this.limitFloats = limitFloats;
+        void limit(int floats) {
+            limitFloats = floats;
         }
 
         @Override
@@ -51,9 +56,9 @@ class OutOfMemoryShrinkTest {
         }
 
         @Override
-        public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen, int queryPos0,
-                              int maskBlock, int heads, int kvHeads, int headDim) {
-            math.attention(out, q, qRow, nq, k, v, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+        public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                                   int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+            math.pagedAttention(out, q, qRow, nq, k, v, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
         }
     }
 
@@ -71,9 +76,12 @@ class OutOfMemoryShrinkTest {
             roomy = RandomModel.run(model, settings, jobs, 8);
         }
         // One prompt (26 rows) plus its block fits in 40 rows of width 64; eight prompts do not.
-        SmallDevice device = new SmallDevice(40 * 128);
-        try (LlavaModel model = RandomModel.load(device, config, 13)) {
-            Map<String, Scheduler.Finished> tight = RandomModel.run(model, settings, jobs, 8);
+        SmallDevice device = new SmallDevice();
+        try (LlavaModel model = RandomModel.load(device, config, 13);
+             KvPool pool = RandomModel.roomyPool(model, settings, jobs, 8)) {
+            device.limit(40 * 128);
+            Map<String, Scheduler.Finished> tight = RandomModel.run(model, settings, jobs, 8, pool);
+            assertEquals(0, pool.pagesInUse(), "every page back in the pool");
             assertTrue(device.refusals > 0, "the test limit must actually bite");
             assertEquals(jobs.size(), tight.size(), "no caption lost");
             for (Scheduler.Job j : jobs) {
@@ -89,13 +97,15 @@ class OutOfMemoryShrinkTest {
                 new Scheduler.Job("small", RandomModel.prompt(config, 1, 1, 2), VisionInput.tile(RandomModel.pixels(config, 1)), null),
                 new Scheduler.Job("huge", RandomModel.prompt(config, 2, 300, 2), VisionInput.tile(RandomModel.pixels(config, 2)), null),
                 new Scheduler.Job("small2", RandomModel.prompt(config, 3, 1, 2), VisionInput.tile(RandomModel.pixels(config, 3)), null));
-        SmallDevice device = new SmallDevice(100 * 128);
-        try (LlavaModel model = RandomModel.load(device, config, 13)) {
+        SmallDevice device = new SmallDevice();
+        DecodingSettings settings = DecodingSettings.defaults().withMaxNewTokens(8);
+        try (LlavaModel model = RandomModel.load(device, config, 13);
+             KvPool pool = RandomModel.roomyPool(model, settings, jobs, 1)) {
+            device.limit(100 * 128); // the pool holds "huge"; its activations do not fit
             Map<String, Scheduler.Finished> done = new java.util.HashMap<>();
             List<String> failed = new ArrayList<>();
-            SequenceFactory factory = new SequenceFactory(DecodingSettings.defaults().withMaxNewTokens(8),
-                    config.decoding());
-            try (Scheduler s = new Scheduler(model, factory, 1, Long.MAX_VALUE, new Scheduler.Listener() {
+            SequenceFactory factory = new SequenceFactory(settings, config.decoding());
+            try (Scheduler s = new Scheduler(model, factory, 1, pool, new Scheduler.Listener() {
                 @Override
                 public void finished(Scheduler.Finished f) {
                     done.put(f.job().id(), f);

@@ -6,6 +6,7 @@ import dvlcap.bench.RandomWeightSource;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
 import dvlcap.nn.InputRows;
+import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 
 import java.util.ArrayList;
@@ -54,13 +55,35 @@ final class RandomModel {
         return px;
     }
 
-    /** Runs jobs through a scheduler until idle; returns the finished captions by id. */
+    /**
+     * A KV pool that never makes a job wait: room for {@code maxBatch} of the longest of {@code jobs}
+     * (the pool then decides nothing, the batch size does).
+     */
+    static KvPool roomyPool(LlavaModel model, DecodingSettings settings, List<Scheduler.Job> jobs, int maxBatch) {
+        SequenceFactory factory = new SequenceFactory(settings, model.config().decoding());
+        int longest = 0;
+        for (Scheduler.Job j : jobs) {
+            longest = Math.max(longest, factory.capacity(j.prompt().length));
+        }
+        int pageSize = KvPool.DEFAULT_PAGE_SIZE;
+        return model.lm().newPool(pageSize, maxBatch * ((longest + pageSize - 1) / pageSize));
+    }
+
+    /** Runs jobs through a scheduler over a {@link #roomyPool} until idle; returns the finished captions by id. */
     static Map<String, Scheduler.Finished> run(LlavaModel model, DecodingSettings settings, List<Scheduler.Job> jobs,
                                                int maxBatch) {
+        try (KvPool pool = roomyPool(model, settings, jobs, maxBatch)) {
+            return run(model, settings, jobs, maxBatch, pool);
+        }
+    }
+
+    /** Runs jobs through a scheduler over {@code pool} until idle; returns the finished captions by id. */
+    static Map<String, Scheduler.Finished> run(LlavaModel model, DecodingSettings settings, List<Scheduler.Job> jobs,
+                                               int maxBatch, KvPool pool) {
         Map<String, Scheduler.Finished> out = new HashMap<>();
         List<Scheduler.Failed> failed = new ArrayList<>();
         SequenceFactory factory = new SequenceFactory(settings, model.config().decoding());
-        try (Scheduler s = new Scheduler(model, factory, maxBatch, Long.MAX_VALUE, new Scheduler.Listener() {
+        try (Scheduler s = new Scheduler(model, factory, maxBatch, pool, new Scheduler.Listener() {
             @Override
             public void finished(Scheduler.Finished f) {
                 out.put(f.job().id(), f);

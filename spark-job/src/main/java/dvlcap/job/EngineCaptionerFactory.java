@@ -29,7 +29,7 @@ public final class EngineCaptionerFactory implements CaptionerFactory {
     @Override
     public BatchCaptioner open(Path localModel, EngineSpec spec, String gpu) {
         String backend = backend(spec.backend(), gpu);
-        EngineOptions options = new EngineOptions(spec.settings(), spec.maxBatch(), backend);
+        EngineOptions options = new EngineOptions(spec.settings(), spec.maxBatch(), backend, spec.kvBudget());
         CaptionEngine engine;
         if (gpu == null || backend.equals("cpu")) {
             engine = CaptionEngine.load(localModel, options);

@@ -1,6 +1,7 @@
 package dvlcap.job;
 
 import dvlcap.decode.DecodingSettings;
+import dvlcap.engine.KvBudget;
 import java.io.Serializable;
 
 /**
@@ -10,10 +11,11 @@ import java.io.Serializable;
  * @param model        the model directory as given (local path or Hadoop URI)
  * @param modelCache   local directory remote models are copied into
  * @param backend      auto, cpu or cuda
+ * @param kvBudget     memory of the engine's KV pool
  * @param factoryClass the {@link CaptionerFactory} implementation
  */
 public record EngineSpec(String model, String modelCache, DecodingSettings settings, int maxBatch, String prompt,
-                         String backend, String factoryClass)
+                         String backend, KvBudget kvBudget, String factoryClass)
         implements Serializable {
 
     /** The default captioner: the dvlcap engine. */
@@ -21,6 +23,6 @@ public record EngineSpec(String model, String modelCache, DecodingSettings setti
 
     public static EngineSpec of(JobOptions o, String factoryClass) {
         return new EngineSpec(o.model(), o.modelCache(), o.decodingSettings(), o.batchSize(), o.prompt(), o.backend(),
-                factoryClass);
+                o.kvBudget(), factoryClass);
     }
 }

@@ -1,6 +1,7 @@
 package dvlcap.job;
 
 import dvlcap.decode.DecodingSettings;
+import dvlcap.engine.KvBudget;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -21,12 +22,13 @@ import java.util.Map;
  * @param partitions   0 = chosen from the input size and the cluster's parallelism
  * @param limit        0 = no limit; else caption the first {@code limit} images by id
  * @param backend      auto, cpu or cuda
+ * @param kvBudget     memory of each engine's KV pool (bytes, a fraction of free memory, or auto)
  * @param sparkConf    extra Spark settings ({@code --conf k=v})
  */
 public record JobOptions(String input, InputFormat inputFormat, String imageColumn, String idColumn,
                          String output, String model, String modelCache,
                          DecodingSettings decoding, int batchSize, String prompt, String references, int partitions, boolean resume,
-                         long limit, String master, String backend, double progressSeconds,
+                         long limit, String master, String backend, KvBudget kvBudget, double progressSeconds,
                          Map<String, String> sparkConf, int show) implements Serializable {
 
     /** How {@code --input} is read. */

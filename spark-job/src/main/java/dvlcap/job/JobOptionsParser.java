@@ -5,6 +5,7 @@ import dvlcap.model.EmbeddedModels;
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
+import dvlcap.engine.KvBudget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +60,9 @@ public final class JobOptionsParser {
             new Option("--master", "URL", "Spark master (default local[*]; ignored under spark-submit)"),
             new Option("--backend", "auto|cpu|cuda", "engine backend (default auto: CUDA where a GPU is "
                     + "usable, else CPU)"),
+            new Option("--kv-budget", "SIZE", "memory of each engine's KV pool, which decides how many images decode "
+                    + "at once: " + KvBudget.HELP + " (default auto: a quarter of the free heap on CPU, 70% of free "
+                    + "device memory on CUDA)"),
             new Option("--progress-seconds", "S", "seconds between progress lines, 0 = none (default 5)"),
             new Option("--show", "N", "print the first N captions of the run (by id) after the summary (default 10)"),
             new Option("--conf", "KEY=VALUE", "extra Spark setting, repeatable (e.g. spark.hadoop.fs.s3a.endpoint=...)"),
@@ -169,6 +173,12 @@ public final class JobOptionsParser {
         if (!List.of("auto", "cpu", "cuda").contains(backend)) {
             throw new UsageException("--backend must be one of auto, cpu, cuda, got '" + values.get("--backend") + "'");
         }
+        KvBudget kvBudget;
+        try {
+            kvBudget = KvBudget.parse(values.getOrDefault("--kv-budget", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         double progress = doubleValue(values, "--progress-seconds", 5);
         if (progress < 0) {
             throw new UsageException("--progress-seconds must be >= 0, got " + progress);
@@ -178,7 +188,7 @@ public final class JobOptionsParser {
         return new JobOptions(input, format, values.getOrDefault("--image-column", "image"),
                 values.get("--id-column"), output, model, cache, decoding, batchSize, values.get("--prompt"),
                 values.get("--references"), partitions, resume, limit, values.getOrDefault("--master", "local[*]"),
-                backend, progress, conf, intValue(values, "--show", 0, 10));
+                backend, kvBudget, progress, conf, intValue(values, "--show", 0, 10));
     }
 
     private static Option find(String name) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.RemaskingKind;
+import dvlcap.engine.KvBudget;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ class JobOptionsParserTest {
         assertEquals(16, o.batchSize());
         assertEquals("local[*]", o.master());
         assertEquals("auto", o.backend());
+        assertTrue(o.kvBudget().isAuto());
         assertEquals("image", o.imageColumn());
         assertEquals(JobOptions.InputFormat.AUTO, o.inputFormat());
         assertFalse(o.resume());
@@ -49,7 +51,7 @@ class JobOptionsParserTest {
                 "--threshold", "0.9", "--max-new-tokens", "64", "--batch-size", "32", "--prompt", "Describe.",
                 "--seed", "-3", "--references", "r.jsonl", "--partitions", "12", "--resume", "--limit", "100",
                 "--master", "local[2]", "--backend", "cuda", "--conf", "spark.a=b=c", "--image-column", "jpg",
-                "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9");
+                "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9", "--kv-budget", "512m");
         assertEquals(DecoderKind.AR, o.decodingSettings().decoder());
         assertEquals(8, o.decodingSettings().blockSize());
         assertEquals(4, o.decodingSettings().steps());
@@ -65,6 +67,8 @@ class JobOptionsParserTest {
         assertEquals(100, o.limit());
         assertEquals("local[2]", o.master());
         assertEquals("cuda", o.backend());
+        assertEquals(KvBudget.ofBytes(512L << 20), o.kvBudget());
+        assertEquals(KvBudget.ofFraction(0.5), parse("--kv-budget=0.5").kvBudget());
         assertEquals(Map.of("spark.a", "b=c"), o.sparkConf());
         assertEquals("jpg", o.imageColumn());
         assertEquals(JobOptions.InputFormat.PARQUET, o.inputFormat());
@@ -76,6 +80,7 @@ class JobOptionsParserTest {
         assertTrue(error("--decoder", "diffusion").contains("--decoder must be one of block, ar"));
         assertTrue(error("--remasking", "random").contains("static, dynamic"));
         assertTrue(error("--backend", "tpu").contains("auto, cpu, cuda"));
+        assertTrue(error("--kv-budget", "lots").contains("--kv-budget 'lots': expected bytes with an optional"));
         assertTrue(error("--block-size", "0").contains("--block-size must be >= 1"));
         assertTrue(error("--batch-size", "many").contains("--batch-size must be a whole number"));
         assertTrue(error("--threshold", "high").contains("--threshold must be a number"));

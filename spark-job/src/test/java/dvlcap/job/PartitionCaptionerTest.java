@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dvlcap.decode.DecodingSettings;
+import dvlcap.engine.KvBudget;
 import dvlcap.testing.BadImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,8 @@ class PartitionCaptionerTest {
             }
         }
         EngineSpec spec = new EngineSpec(model.toString(), dir.resolve("cache").toString(),
-                DecodingSettings.defaults().withMaxNewTokens(16), 5, null, "cpu", MeanColourCaptionerFactory.class.getName());
+                DecodingSettings.defaults().withMaxNewTokens(16), 5, null, "cpu", KvBudget.auto(),
+                MeanColourCaptionerFactory.class.getName());
         LongAccumulator done = new LongAccumulator();
         LongAccumulator failed = new LongAccumulator();
         PartitionCaptioner f = new PartitionCaptioner(spec, new HadoopConf(new Configuration()),

@@ -1,12 +1,14 @@
 package dvlcap.backend.cuda;
 
 import dvlcap.backend.DeviceOutOfMemoryException;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.PageTable;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.model.StoredTensor;
@@ -50,6 +52,8 @@ public final class CudaBackend implements Backend {
     private final boolean simpleGemm;
     private DeviceBuffer<CUdeviceptr> ints;
     private DeviceBuffer<CUdeviceptr> results;
+    /** Contiguous copies of one sequence's paged keys and values (see {@link #pagedAttention}). */
+    private Tensor gatherK, gatherV;
     private boolean closed;
     private LeakReport leaks = LeakReport.none();
 
@@ -110,6 +114,21 @@ public final class CudaBackend implements Backend {
     }
 
     // ---- memory -------------------------------------------------------------------------
+
+    /** The device's free memory, within this backend's own limit when it has one. */
+    @Override
+    public long freeMemoryBytes() {
+        bind();
+        long[] free = new long[1], total = new long[1];
+        CudaCheck.check(cuMemGetInfo(free, total), "cuMemGetInfo");
+        return Math.min(free[0], allocator.limitBytes() - allocator.bytesInUse());
+    }
+
+    /** Most of what is free: decoding activations are small beside the weights and the cache. */
+    @Override
+    public double defaultKvFraction() {
+        return 0.7;
+    }
 
     @Override
     public Tensor allocate(int n) {
@@ -501,7 +520,62 @@ public final class CudaBackend implements Backend {
         return results.block();
     }
 
+    /**
+     * Paged attention as a gather: the sequence's pages are copied, runs of consecutive pages at a
+     * time, into a contiguous buffer that the contiguous kernel reads. Correct for any table; a
+     * kernel reading through the table (no copies) is left to the batched-attention work.
+     */
+    @Override
+    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        CudaTensor kt = tensor(k), vt = tensor(v);
+        nonNegative("kvLen", kvLen);
+        if (kvLen > pages.capacity()) {
+            throw new IllegalArgumentException(kvLen + " keys but the page table covers " + pages.capacity()
+                    + " positions");
+        }
+        long kvStride = (long) kvHeads * headDim;
+        fits("paged keys", pages.rowsSpanned() * kvStride, kt);
+        fits("paged values", pages.rowsSpanned() * kvStride, vt);
+        int floats = (int) (kvLen * kvStride);
+        if (gatherK == null || gatherK.size() < floats) {
+            closeGather();
+            gatherK = allocate(Math.max(floats, 1));
+            gatherV = allocate(Math.max(floats, 1));
+        }
+        bind();
+        int ps = pages.pageSize();
+        int[] table = pages.pages();
+        for (int j0 = 0; j0 < kvLen; ) {
+            // merge pages that follow each other in the pool into one copy
+            int first = table[j0 / ps], n = 1;
+            while (j0 + n * ps < kvLen && table[j0 / ps + n] == first + n) {
+                n++;
+            }
+            int positions = Math.min(n * ps, kvLen - j0);
+            long bytes = positions * kvStride * Float.BYTES;
+            CudaCheck.check(cuMemcpyDtoD(tensor(gatherK).at(j0 * kvStride), kt.at((long) first * ps * kvStride), bytes),
+                    "cuMemcpyDtoD(page keys)");
+            CudaCheck.check(cuMemcpyDtoD(tensor(gatherV).at(j0 * kvStride), vt.at((long) first * ps * kvStride), bytes),
+                    "cuMemcpyDtoD(page values)");
+            j0 += positions;
+        }
+        attention(out, q, qRow, nq, gatherK, gatherV, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+    }
+
+    private void closeGather() {
+        if (gatherK != null) {
+            gatherK.close();
+            gatherK = null;
+        }
+        if (gatherV != null) {
+            gatherV.close();
+            gatherV = null;
+        }
+    }
+
     private void releaseStaging() {
+        closeGather();
         if (ints != null) {
             ints.close();
             ints = null;

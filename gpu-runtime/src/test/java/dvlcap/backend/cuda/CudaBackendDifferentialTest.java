@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.PageTable;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
@@ -258,6 +259,50 @@ class CudaBackendDifferentialTest {
         for (int i = 0; i < want.length; i++) {
             assertEquals(want[i], got[i], 1e-5, "heads=" + heads + "/" + kvHeads + " d=" + headDim + " mask=" + mask
                     + " pos0=" + pos0 + " nq=" + nq + " kvLen=" + kvLen + " at " + i);
+        }
+    }
+
+    /**
+     * Paged keys (a run of consecutive pages, then pages in reverse order; the buffer's other rows
+     * NaN) against the scalar reference: the gather must copy exactly the sequence's rows.
+     */
+    @Test
+    void pagedAttentionMatchesScalarOverScatteredPages() {
+        int heads = 14, kvHeads = 2, headDim = 64, width = kvHeads * headDim;
+        for (int pageSize : new int[] {1, 16}) {
+            for (int kvLen : new int[] {5, 16, 57}) {
+                int n = (kvLen + pageSize - 1) / pageSize;
+                int[] pages = new int[n];
+                for (int i = 0; i < n; i++) {
+                    // a run of consecutive pages (one copy), then the rest in reverse (a copy each)
+                    pages[i] = i < n / 2 ? n + i : n - 1 - (i - n / 2);
+                }
+                PageTable table = new PageTable(pages, pageSize);
+                float[] k = new float[(int) table.rowsSpanned() * width], v = new float[k.length];
+                java.util.Arrays.fill(k, Float.NaN);
+                java.util.Arrays.fill(v, Float.NaN);
+                for (int j = 0; j < kvLen; j++) {
+                    for (int d = 0; d < width; d++) {
+                        k[table.row(j) * width + d] = (float) rand.nextGaussian();
+                        v[table.row(j) * width + d] = (float) rand.nextGaussian();
+                    }
+                }
+                int nq = Math.min(8, kvLen), pos0 = kvLen - nq;
+                float[] q = gaussian(nq * heads * headDim);
+                float[] want = pagedAttention(ref, q, nq, k, v, table, kvLen, pos0, heads, kvHeads, headDim);
+                float[] got = pagedAttention(gpu, q, nq, k, v, table, kvLen, pos0, heads, kvHeads, headDim);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-5, "page size " + pageSize + ", kvLen " + kvLen + " at " + i);
+                }
+            }
+        }
+    }
+
+    private static float[] pagedAttention(Backend b, float[] q, int nq, float[] k, float[] v, PageTable table,
+                                          int kvLen, int pos0, int heads, int kvHeads, int headDim) {
+        try (Tensor out = b.allocate(q.length); Tensor qt = b.upload(q); Tensor kt = b.upload(k); Tensor vt = b.upload(v)) {
+            b.pagedAttention(out, qt, 0, nq, kt, vt, table, kvLen, pos0, 8, heads, kvHeads, headDim);
+            return read(b, out);
         }
     }
 

@@ -1,0 +1,85 @@
+package dvlcap.backend;
+
+/**
+ * A fake device for memory tests: heap tensors with the scalar backend's math, under limits a GPU
+ * would impose — a total byte budget over all live tensors, and optionally a number of allocations
+ * after which every further one fails — with the accounting (live tensors, bytes in use, peak) that
+ * lets a test see a leak.
+ */
+public final class BudgetDevice extends CpuBackend {
+    private final ScalarBackend math = new ScalarBackend();
+    private final long budgetBytes;
+    private int allocationsLeft;
+    private long inUse;
+    private long peak;
+    private int live;
+    private int refusals;
+
+    private BudgetDevice(long budgetBytes, int allocations) {
+        this.budgetBytes = budgetBytes;
+        this.allocationsLeft = allocations;
+    }
+
+    /** A device that grants the first {@code n} allocations and refuses every later one. */
+    public static BudgetDevice allowing(int n) {
+        return new BudgetDevice(Long.MAX_VALUE, n);
+    }
+
+    /** A device whose live tensors may hold at most {@code bytes} together. */
+    public static BudgetDevice withBudget(long bytes) {
+        return new BudgetDevice(bytes, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public String name() {
+        return "budget-device";
+    }
+
+    @Override
+    public Tensor allocate(int n) {
+        long bytes = (long) n * Float.BYTES;
+        if (allocationsLeft == 0 || bytes > budgetBytes - inUse) {
+            refusals++;
+            throw new DeviceOutOfMemoryException(bytes, inUse, "test device: budget " + budgetBytes + " bytes, "
+                    + (allocationsLeft == 0 ? "no allocation left" : inUse + " in use"));
+        }
+        if (allocationsLeft != Integer.MAX_VALUE) {
+            allocationsLeft--;
+        }
+        inUse += bytes;
+        peak = Math.max(peak, inUse);
+        live++;
+        return new CpuTensor(new float[n], () -> {
+            inUse -= bytes;
+            live--;
+        });
+    }
+
+    public long bytesInUse() {
+        return inUse;
+    }
+
+    public long peakBytes() {
+        return peak;
+    }
+
+    /** Tensors allocated and not yet closed. */
+    public int liveTensors() {
+        return live;
+    }
+
+    public int refusals() {
+        return refusals;
+    }
+
+    @Override
+    public void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows) {
+        math.matmul(out, x, w, bias, rows);
+    }
+
+    @Override
+    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
+                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        math.pagedAttention(out, q, qRow, nq, k, v, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+    }
+}
