@@ -54,6 +54,7 @@ class HostileModelFuzzTest {
         Map<MutationKind, int[]> counts = new EnumMap<>(MutationKind.class);
         List<String> unclear = new ArrayList<>();
         List<String> harmfulButLoaded = new ArrayList<>();
+        List<String> loaded = new ArrayList<>();
         long wall0 = System.nanoTime(), cpu0 = processCpuNanos();
         try (ModelLoadProbe probe = new ModelLoadProbe(TIMEOUT_MS)) {
             assertEquals(Outcome.Verdict.LOADED, probe.probe(dir, null).verdict(), "the unmutated copy loads");
@@ -68,6 +69,9 @@ class HostileModelFuzzTest {
                 if (o.verdict() == Outcome.Verdict.UNCLEAR) {
                     unclear.add("case " + i + ": " + m + "\n    " + o.detail());
                 }
+                if (o.verdict() == Outcome.Verdict.LOADED) {
+                    loaded.add("case " + i + ": " + m);
+                }
                 if (o.verdict() == Outcome.Verdict.LOADED && alwaysHarmful(kind)) {
                     harmfulButLoaded.add("case " + i + ": " + m);
                 }
@@ -78,7 +82,7 @@ class HostileModelFuzzTest {
         System.out.println(table);
         Path report = Path.of("target", "hostile-model-fuzz.txt");
         Files.createDirectories(report.getParent());
-        Files.writeString(report, table);
+        Files.writeString(report, table + "\nloaded (harmless mutations):\n" + String.join("\n", loaded) + "\n");
         assertTrue(unclear.isEmpty(), unclear.size() + " of " + CASES + " loads ended unclearly; first ones:\n"
                 + String.join("\n", unclear.subList(0, Math.min(25, unclear.size()))));
         assertTrue(harmfulButLoaded.isEmpty(), "a broken file was accepted:\n" + String.join("\n", harmfulButLoaded));
