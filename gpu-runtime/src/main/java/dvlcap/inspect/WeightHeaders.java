@@ -2,6 +2,7 @@ package dvlcap.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dvlcap.model.DType;
 import dvlcap.model.ModelFileException;
 import dvlcap.model.SafetensorsFile;
 import dvlcap.model.ShardedWeightSource;
@@ -88,6 +89,7 @@ public record WeightHeaders(List<Path> files, List<Entry> tensors) {
 
     private static List<Entry> header(Path file) {
         JsonNode root;
+        long dataBytes;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, len, 0);
@@ -99,6 +101,7 @@ public record WeightHeaders(List<Path> files, List<Entry> tensors) {
             ByteBuffer header = ByteBuffer.allocate((int) n);
             readFully(ch, header, 8);
             root = JSON.readTree(header.array());
+            dataBytes = ch.size() - 8 - n;
         } catch (IOException e) {
             throw new ModelFileException(file, null, "cannot read the safetensors header: " + e.getMessage(), e);
         }
@@ -107,25 +110,55 @@ public record WeightHeaders(List<Path> files, List<Entry> tensors) {
         }
         List<Entry> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) root::fields) {
-            if (e.getKey().equals("__metadata__")) {
-                continue;
+            if (!e.getKey().equals("__metadata__")) {
+                out.add(entry(file, e.getKey(), e.getValue(), dataBytes));
             }
-            JsonNode t = e.getValue();
-            JsonNode shape = t.path("shape");
-            JsonNode off = t.path("data_offsets");
-            if (!t.path("dtype").isTextual() || !shape.isArray() || !off.isArray() || off.size() != 2) {
-                throw new ModelFileException(file, e.getKey(), "header entry lacks dtype, shape or data_offsets");
-            }
-            long[] dims = new long[shape.size()];
-            for (int i = 0; i < dims.length; i++) {
-                dims[i] = shape.get(i).asLong(-1);
-                if (dims[i] < 0) {
-                    throw new ModelFileException(file, e.getKey(), "shape " + shape + " is not non-negative integers");
-                }
-            }
-            out.add(new Entry(e.getKey(), t.get("dtype").asText(), dims, off.get(1).asLong() - off.get(0).asLong(), file));
         }
         return out;
+    }
+
+    /**
+     * One header entry, checked as far as describing it needs: integral shape, offsets inside the data
+     * section, and (for a dtype the format knows) as many bytes as the shape holds, so that counts and
+     * sums over entries cannot overflow.
+     */
+    private static Entry entry(Path file, String name, JsonNode t, long dataBytes) {
+        JsonNode shape = t.path("shape");
+        JsonNode off = t.path("data_offsets");
+        if (!t.path("dtype").isTextual() || !shape.isArray() || !off.isArray() || off.size() != 2) {
+            throw new ModelFileException(file, name, "header entry lacks dtype, shape or data_offsets");
+        }
+        long[] dims = new long[shape.size()];
+        long numel = 1;
+        for (int i = 0; i < dims.length; i++) {
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToLong() || d.asLong() < 0) {
+                throw new ModelFileException(file, name, "shape " + shape + " is not non-negative integers");
+            }
+            dims[i] = d.asLong();
+            try {
+                numel = Math.multiplyExact(numel, dims[i]);
+            } catch (ArithmeticException overflow) {
+                throw new ModelFileException(file, name, "shape " + shape + " overflows a 64-bit element count");
+            }
+        }
+        for (JsonNode o : off) {
+            if (!o.isIntegralNumber() || !o.canConvertToLong() || o.asLong() < 0) {
+                throw new ModelFileException(file, name, "data_offsets " + off + " is not a pair of non-negative integers");
+            }
+        }
+        long begin = off.get(0).asLong(), end = off.get(1).asLong();
+        if (begin > end || end > dataBytes) {
+            throw new ModelFileException(file, name, "data_offsets " + off + " lie outside the data section of "
+                    + dataBytes + " bytes");
+        }
+        DType dtype = DType.byName(t.get("dtype").asText());
+        if (dtype != null && (numel > Long.MAX_VALUE / dtype.size() || numel * dtype.size() != end - begin)) {
+            throw new ModelFileException(file, name, "data_offsets span " + (end - begin) + " bytes but " + dtype
+                    + shape + " needs " + (numel > Long.MAX_VALUE / dtype.size() ? "more than 2^63"
+                    : String.valueOf(numel * dtype.size())));
+        }
+        return new Entry(name, t.get("dtype").asText(), dims, end - begin, file);
     }
 
     private static JsonNode readJson(Path file) {

@@ -47,59 +47,99 @@ public final class ModelConfigReader {
         if (qwenVl != null) {
             return QwenVlConfigReader.parse(root, qwenVl);
         }
-        JsonNode t = root.has("text_config") ? root.get("text_config") : root;
-        int hidden = req(t, "hidden_size");
-        int heads = req(t, "num_attention_heads");
-        TextConfig text = new TextConfig(req(t, "vocab_size"), hidden, req(t, "intermediate_size"),
-                req(t, "num_hidden_layers"), heads, t.path("num_key_value_heads").asInt(heads),
-                t.path("head_dim").asInt(hidden / heads), (float) t.path("rms_norm_eps").asDouble(1e-6),
-                (float) t.path("rope_theta").asDouble(1_000_000.0),
-                t.path("max_position_embeddings").asInt(32768),
-                root.path("tie_word_embeddings").asBoolean(t.path("tie_word_embeddings").asBoolean(false)));
+        JsonNode textNode = root.get("text_config");
+        boolean nested = textNode != null && textNode.isObject();
+        JsonNode t = nested ? textNode : root;
+        ConfigValues top = new ConfigValues(root, "");
+        ConfigValues tv = new ConfigValues(t, nested ? "text_config." : "");
+        TextConfig text = textConfig(tv, top);
 
         VisionConfig vision = visionConfig(root);
-        String projector = root.path("mm_projector_type").asText("mlp2x_gelu");
+        String projector = top.textOr("mm_projector_type", "mlp2x_gelu");
         if (!projector.equals("mlp2x_gelu")) {
             throw new IllegalArgumentException("mm_projector_type '" + projector + "' is not supported (only mlp2x_gelu)");
         }
-        String aspect = root.path("image_aspect_ratio").asText("square");
+        String aspect = top.textOr("image_aspect_ratio", "square");
         ImageTiling tiling = tiling(root, aspect, vision);
-        int mmHidden = root.path("mm_hidden_size").asInt(vision.hiddenSize());
+        int mmHidden = top.intOr("mm_hidden_size", vision.hiddenSize(), 1, ConfigValues.MAX_WIDTH);
         if (mmHidden != vision.hiddenSize()) {
             throw new IllegalArgumentException("mm_hidden_size " + mmHidden + " disagrees with the vision hidden_size "
                     + vision.hiddenSize());
         }
-        int featureLayer = root.path("mm_vision_select_layer").asInt(-2);
+        int states = vision.numLayers() + 1; // embeddings + one per layer
+        int featureLayer = top.intOr("mm_vision_select_layer", -2, -states, states - 1);
 
         List<Integer> eos = new ArrayList<>();
-        JsonNode eosNode = root.has("eos_token_id") ? root.get("eos_token_id") : t.get("eos_token_id");
+        boolean eosAtTop = root.hasNonNull("eos_token_id");
+        JsonNode eosNode = eosAtTop ? root.get("eos_token_id") : t.get("eos_token_id");
+        ConfigValues eosKeys = eosAtTop ? top : tv;
+        int lastId = text.vocabSize() - 1;
         if (eosNode == null || eosNode.isNull()) {
-            throw new IllegalArgumentException("eos_token_id is missing");
+            throw new IllegalArgumentException("eos_token_id is missing (a token id from 0 to " + lastId
+                    + ", or a list of them)");
         }
         if (eosNode.isArray()) {
-            eosNode.forEach(n -> eos.add(n.asInt()));
+            if (eosNode.isEmpty()) {
+                throw new IllegalArgumentException("eos_token_id is an empty list (token ids from 0 to " + lastId + ")");
+            }
+            eosNode.forEach(n -> eos.add(eosKeys.checkedInt("eos_token_id", n, 0, lastId)));
         } else {
-            eos.add(eosNode.asInt());
+            eos.add(eosKeys.checkedInt("eos_token_id", eosNode, 0, lastId));
         }
         // DiffusionVL's llava release (model_type diffusionvl_qwen) keeps in its code what its config.json does not
         // say: the mask is embedding row 151671, the chat is its conversation template qwen_2_5 (whose system
         // message this is), the block size is bd3lm_block_size (its evaluation passes 8)
-        boolean diffusionVl = root.path("model_type").asText("").equals("diffusionvl_qwen");
-        int mask = root.path("mask_token_id").asInt(diffusionVl ? DIFFUSIONVL_MASK : -1);
-        if (mask >= text.vocabSize()) {
+        boolean diffusionVl = top.textOr("model_type", "").equals("diffusionvl_qwen");
+        int mask = root.hasNonNull("mask_token_id") ? top.requiredInt("mask_token_id", -1, Integer.MAX_VALUE)
+                : diffusionVl ? DIFFUSIONVL_MASK : -1;
+        if (mask > lastId) {
             throw new IllegalArgumentException("mask_token_id " + mask + " is outside vocab_size " + text.vocabSize()
-                    + (diffusionVl && !root.has("mask_token_id") ? " (DiffusionVL's own mask row; set mask_token_id)" : ""));
+                    + (diffusionVl && !root.has("mask_token_id") ? " (DiffusionVL's own mask row; set mask_token_id)"
+                    : " (an embedding row from 0 to " + lastId + ", or -1 for none)"));
         }
-        int block = root.path("block_size").asInt(root.path("bd_size").asInt(
-                root.path("bd3lm_block_size").asInt(mask >= 0 ? 8 : 1)));
-        String system = root.hasNonNull("system_prompt") ? root.get("system_prompt").asText()
-                : diffusionVl ? DIFFUSIONVL_SYSTEM : null;
-        String prompt = root.path("caption_prompt").asText("Describe this image in detail.");
-        String placeholder = root.path("image_placeholder").asText("<image>");
-        boolean causalLm = root.path("causal_lm_loss").asBoolean(false);
+        int block = top.intOr("block_size", top.intOr("bd_size", top.intOr("bd3lm_block_size", mask >= 0 ? 8 : 1,
+                1, ConfigValues.MAX_BLOCK), 1, ConfigValues.MAX_BLOCK), 1, ConfigValues.MAX_BLOCK);
+        String system = top.textOr("system_prompt", diffusionVl ? DIFFUSIONVL_SYSTEM : null);
+        String prompt = top.textOr("caption_prompt", "Describe this image in detail.");
+        String placeholder = top.textOr("image_placeholder", "<image>");
+        if (placeholder.isEmpty()) {
+            throw new IllegalArgumentException("image_placeholder must not be empty (it marks where the image goes)");
+        }
+        boolean causalLm = top.boolOr("causal_lm_loss", false);
         DecodingDefaults decoding = new DecodingDefaults(mask, List.copyOf(eos), block, system, prompt, placeholder,
                 causalLm);
-        return new ModelConfig("llava-qwen2", text, vision, hidden, featureLayer, decoding, aspect, tiling);
+        return new ModelConfig("llava-qwen2", text, vision, text.hiddenSize(), featureLayer, decoding, aspect, tiling);
+    }
+
+    /** The Qwen2 LM's keys, each bounded, with the relations attention and rotary positions need. */
+    private static TextConfig textConfig(ConfigValues t, ConfigValues top) {
+        int hidden = t.requiredInt("hidden_size", 1, ConfigValues.MAX_WIDTH);
+        int heads = t.requiredInt("num_attention_heads", 1, ConfigValues.MAX_COUNT);
+        int kvHeads = t.intOr("num_key_value_heads", heads, 1, heads);
+        if (heads % kvHeads != 0) {
+            throw new IllegalArgumentException(t.path("num_attention_heads") + " " + heads + " must be a multiple of "
+                    + t.path("num_key_value_heads") + " " + kvHeads);
+        }
+        if (!t.has("head_dim") && hidden % heads != 0) {
+            throw new IllegalArgumentException(t.path("hidden_size") + " " + hidden + " must divide by "
+                    + t.path("num_attention_heads") + " " + heads + " (or set head_dim)");
+        }
+        int headDim = t.intOr("head_dim", hidden / heads, 2, ConfigValues.MAX_WIDTH);
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException(t.path("head_dim") + " " + headDim + " must be even (rotary embeddings "
+                    + "rotate pairs)");
+        }
+        if ((long) headDim * heads > ConfigValues.MAX_WIDTH) {
+            throw new IllegalArgumentException(t.path("num_attention_heads") + " x " + t.path("head_dim") + " = "
+                    + (long) headDim * heads + " exceeds " + ConfigValues.MAX_WIDTH);
+        }
+        boolean tied = top.boolOr("tie_word_embeddings", t.boolOr("tie_word_embeddings", false));
+        return new TextConfig(t.requiredInt("vocab_size", 1, ConfigValues.MAX_VOCAB), hidden,
+                t.requiredInt("intermediate_size", 1, ConfigValues.MAX_WIDTH),
+                t.requiredInt("num_hidden_layers", 1, ConfigValues.MAX_COUNT), heads, kvHeads, headDim,
+                (float) t.numberOr("rms_norm_eps", 1e-6, Float.MIN_NORMAL, 1),
+                (float) t.numberOr("rope_theta", 1_000_000.0, 1, Float.MAX_VALUE),
+                t.intOr("max_position_embeddings", 32768, 1, ConfigValues.MAX_POSITIONS), tied);
     }
 
     /**
@@ -136,12 +176,28 @@ public final class ModelConfigReader {
 
     private static VisionConfig visionConfig(JsonNode root) {
         JsonNode v = root.get("vision_config");
+        if (v != null && !v.isNull() && !v.isObject()) {
+            throw new IllegalArgumentException("vision_config must be an object (the tower's shape), got " + v);
+        }
         if (v != null && v.isObject()) {
-            int hidden = req(v, "hidden_size");
-            String act = v.path("hidden_act").asText("gelu_pytorch_tanh");
-            return new VisionConfig(hidden, req(v, "intermediate_size"), req(v, "num_hidden_layers"),
-                    req(v, "num_attention_heads"), req(v, "image_size"), req(v, "patch_size"),
-                    v.path("num_channels").asInt(3), (float) v.path("layer_norm_eps").asDouble(1e-6),
+            ConfigValues c = new ConfigValues(root, "").child("vision_config");
+            int hidden = c.requiredInt("hidden_size", 1, ConfigValues.MAX_WIDTH);
+            int heads = c.requiredInt("num_attention_heads", 1, ConfigValues.MAX_COUNT);
+            if (hidden % heads != 0) {
+                throw new IllegalArgumentException(c.path("hidden_size") + " " + hidden + " must divide by "
+                        + c.path("num_attention_heads") + " " + heads);
+            }
+            int imageSize = c.requiredInt("image_size", 1, ConfigValues.MAX_POSITIONS);
+            int patch = c.requiredInt("patch_size", 1, imageSize);
+            if ((long) (imageSize / patch) * (imageSize / patch) > ConfigValues.MAX_POSITIONS) {
+                throw new IllegalArgumentException(c.path("image_size") + " " + imageSize + " over "
+                        + c.path("patch_size") + " " + patch + " gives more than " + ConfigValues.MAX_POSITIONS
+                        + " patches");
+            }
+            String act = c.textOr("hidden_act", "gelu_pytorch_tanh");
+            return new VisionConfig(hidden, c.requiredInt("intermediate_size", 1, ConfigValues.MAX_WIDTH),
+                    c.requiredInt("num_hidden_layers", 1, ConfigValues.MAX_COUNT), heads, imageSize, patch,
+                    c.intOr("num_channels", 3, 1, 16), (float) c.numberOr("layer_norm_eps", 1e-6, Float.MIN_NORMAL, 1),
                     act.contains("tanh"));
         }
         String tower = root.path("mm_vision_tower").asText("");
@@ -152,11 +208,4 @@ public final class ModelConfigReader {
                 + "' is not a tower whose shape is known (add a vision_config)");
     }
 
-    private static int req(JsonNode n, String key) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(key + " is missing or not an integer");
-        }
-        return v.asInt();
-    }
 }

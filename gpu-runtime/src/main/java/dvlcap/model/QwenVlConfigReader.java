@@ -82,7 +82,8 @@ final class QwenVlConfigReader {
         // pre-v5 transformers kept tie_word_embeddings in text_config; transformers 5 honours either
         boolean tied = root.path("tie_word_embeddings").asBoolean(false) || t.path("tie_word_embeddings").asBoolean(false);
         TextConfig text = new TextConfig(req(t, tp, "vocab_size"), hidden, req(t, tp, "intermediate_size"),
-                req(t, tp, "num_hidden_layers"), heads, t.path("num_key_value_heads").asInt(heads), headDim,
+                req(t, tp, "num_hidden_layers"), heads, new ConfigValues(t, tp).intOr("num_key_value_heads", heads, 1, heads),
+                headDim,
                 (float) t.path("rms_norm_eps").asDouble(1e-6), rope.theta(),
                 t.path("max_position_embeddings").asInt(128_000), tied);
 
@@ -222,12 +223,10 @@ final class QwenVlConfigReader {
                         "<|vision_start|><|image_pad|><|vision_end|>", causalLm);
     }
 
+    /** A required size: a whole number from 1 up to a bound no released model nears (see {@link ConfigValues}). */
     private static int req(JsonNode n, String prefix, String key) {
-        JsonNode v = n.get(key);
-        if (v == null || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(prefix + key + " is missing or not an integer");
-        }
-        return v.asInt();
+        return new ConfigValues(n, prefix).requiredInt(key, 1,
+                key.equals("vocab_size") ? ConfigValues.MAX_VOCAB : ConfigValues.MAX_WIDTH);
     }
 
     private static int intOr(JsonNode n, String prefix, String key, int fallback) {

@@ -170,6 +170,16 @@ class QwenVlConfigReaderTest {
     }
 
     @Test
+    void zeroOrHugeSizesNameTheKeyInsteadOfDividingByZero() {
+        String zero = failure("qwen2.5-vl-3b-instruct.json", n -> n.put("num_attention_heads", 0));
+        assertTrue(zero.contains("num_attention_heads must be a whole number from 1 to"), zero);
+        String huge = failure("qwen2.5-vl-3b-instruct.json", n -> ((ObjectNode) n.get("vision_config")).put("depth", 1L << 40));
+        assertTrue(huge.contains("vision_config.depth") && huge.contains(String.valueOf(1L << 40)), huge);
+        String kv = failure("qwen2.5-vl-3b-instruct.json", n -> n.put("num_key_value_heads", 0));
+        assertTrue(kv.contains("num_key_value_heads must be a whole number from 1 to 16"), kv);
+    }
+
+    @Test
     void mropeSectionMustCoverHalfTheHeadDim() {
         String m = failure("qwen2.5-vl-3b-instruct.json",
                 n -> ((ObjectNode) n.get("rope_scaling")).putArray("mrope_section").add(16).add(24).add(16));
