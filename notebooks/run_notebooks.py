@@ -14,6 +14,7 @@ Only the standard library is imported outside the venv, so any python3 >= 3.9 ca
 import argparse
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import venv
@@ -82,7 +83,9 @@ def execute_all(args):
             print(f"run_notebooks: {path.name} ran ({len(nb.cells)} cells)", flush=True)
         except CellExecutionError as e:
             failed.append(path.name)
-            print(f"run_notebooks: {path.name} FAILED:\n{e}", file=sys.stderr, flush=True)
+            # Without the terminal colours of IPython's traceback, so that build logs read plainly.
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(e))
+            print(f"run_notebooks: {path.name} FAILED:\n{plain}", file=sys.stderr, flush=True)
         finally:
             nbformat.write(nb, executed / path.name)
     if failed:
