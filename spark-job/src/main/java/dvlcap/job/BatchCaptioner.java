@@ -2,6 +2,7 @@ package dvlcap.job;
 
 import dvlcap.engine.CaptionProvenance;
 import dvlcap.image.VisionInput;
+import java.awt.image.BufferedImage;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -20,6 +21,14 @@ public interface BatchCaptioner extends AutoCloseable {
      *         caller turns it into an error row, it never fails the task
      */
     VisionInput prepare(byte[] encoded, String name);
+
+    /**
+     * Preprocesses an image that is already decoded (Spark's image data source decodes on its own),
+     * on the calling (task) thread; {@link #prepare} is decoding followed by this.
+     *
+     * @param rgb an 8-bit sRGB {@code TYPE_INT_RGB} image
+     */
+    VisionInput preprocess(BufferedImage rgb);
 
     /**
      * Starts captioning every row of {@code images} ({@code ImageBatchSchema}); error rows pass

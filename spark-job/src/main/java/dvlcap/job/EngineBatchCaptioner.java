@@ -7,6 +7,7 @@ import dvlcap.engine.CaptionResult;
 import dvlcap.engine.Counters;
 import dvlcap.image.ImageDecoder;
 import dvlcap.image.VisionInput;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -36,7 +37,12 @@ final class EngineBatchCaptioner implements BatchCaptioner {
 
     @Override
     public VisionInput prepare(byte[] encoded, String name) {
-        return engine.preprocessor().preprocess(decoder.decode(encoded, name));
+        return preprocess(decoder.decode(encoded, name));
+    }
+
+    @Override
+    public VisionInput preprocess(BufferedImage rgb) {
+        return engine.preprocessor().preprocess(rgb);
     }
 
     /** A request in the engine, with the id its error row needs if it fails. */

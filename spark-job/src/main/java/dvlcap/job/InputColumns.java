@@ -12,7 +12,10 @@ public final class InputColumns {
     public static final String SOURCE = "source";
     /** A Hadoop path the task reads the bytes from when {@link #IMAGE} is null (string, nullable). */
     public static final String PATH = "path";
-    /** The encoded image (binary, nullable). */
+    /**
+     * The encoded image (binary, nullable), or an already decoded one in Spark's image data source
+     * struct ({@link SparkImageStruct}).
+     */
     public static final String IMAGE = "image";
 
     private InputColumns() {

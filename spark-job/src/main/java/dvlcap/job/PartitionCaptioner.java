@@ -1,5 +1,6 @@
 package dvlcap.job;
 
+import dvlcap.image.VisionInput;
 import dvlcap.schemas.CaptionsTableSchema;
 import java.io.IOException;
 import java.io.Serializable;
@@ -9,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.TaskContext;
@@ -160,7 +162,11 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
         }
 
         private PreparedImage prepare(String id, Row row) {
-            byte[] bytes = row.getAs(InputColumns.IMAGE);
+            Object image = row.getAs(InputColumns.IMAGE);
+            if (image instanceof Row struct) {
+                return prepared(id, () -> captioner.preprocess(SparkImageStruct.toRgb(struct, id)));
+            }
+            byte[] bytes = (byte[]) image;
             if (bytes == null) {
                 String path = row.getAs(InputColumns.PATH);
                 if (path == null) {
@@ -172,8 +178,13 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
                     return PreparedImage.failed(id, "cannot read " + path + ": " + e.getMessage());
                 }
             }
+            byte[] encoded = bytes;
+            return prepared(id, () -> captioner.prepare(encoded, id));
+        }
+
+        private static PreparedImage prepared(String id, Supplier<VisionInput> preparation) {
             try {
-                return PreparedImage.ok(id, captioner.prepare(bytes, id));
+                return PreparedImage.ok(id, preparation.get());
             } catch (RuntimeException e) {
                 // A bad image is data, not a task failure: its message goes into the error column.
                 String message = e.getMessage();

@@ -53,7 +53,11 @@ public final class MeanColourCaptionerFactory implements CaptionerFactory {
 
         @Override
         public VisionInput prepare(byte[] encoded, String name) {
-            BufferedImage img = decoder.decode(encoded, name);
+            return preprocess(decoder.decode(encoded, name));
+        }
+
+        @Override
+        public VisionInput preprocess(BufferedImage img) {
             double r = 0, g = 0, b = 0;
             for (int y = 0; y < img.getHeight(); y++) {
                 for (int x = 0; x < img.getWidth(); x++) {

@@ -6,14 +6,14 @@ import org.apache.spark.sql.SparkSession;
  * The one local Spark session of the test JVM: two task threads, and maxFailures 2 so a task that
  * fails once is retried ({@code local[2,2]}). Created on first use, stopped when the JVM ends.
  */
-final class SparkTestSession {
+public final class SparkTestSession {
 
     private static SparkSession session;
 
     private SparkTestSession() {
     }
 
-    static synchronized SparkSession get() {
+    public static synchronized SparkSession get() {
         if (session == null) {
             session = SparkSession.builder().master("local[2,2]").appName("dvlcap-tests")
                     .config("spark.ui.enabled", "false")
