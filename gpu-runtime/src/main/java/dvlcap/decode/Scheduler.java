@@ -240,6 +240,14 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Fails every waiting and active sequence (the engine cannot go on) and frees their memory. */
+    public void failAll(RuntimeException error) {
+        failActive(error);
+        for (Job job; (job = waiting.poll()) != null; ) {
+            listener.failed(new Failed(job, error));
+        }
+    }
+
     /** Fails every active sequence (after a forward broke) and frees its memory. */
     public void failActive(RuntimeException error) {
         for (Active a : active) {
@@ -289,6 +297,15 @@ public final class Scheduler implements AutoCloseable {
                     return;
                 }
                 listener.failed(new Failed(job, e));
+            } catch (Error e) {
+                // fatal for the engine: free what this admission took and hand the job back, so
+                // that the caller's failAll reaches it too
+                if (image != null) {
+                    image.close();
+                }
+                cache.close();
+                waiting.addFirst(job);
+                throw e;
             }
         }
     }

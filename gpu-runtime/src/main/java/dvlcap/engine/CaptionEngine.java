@@ -52,6 +52,9 @@ public final class CaptionEngine implements AutoCloseable {
     private final Thread thread;
     private final EngineOptions options;
     private volatile boolean closed;
+    private boolean released;
+    /** The Error that ended the engine thread, or null. */
+    private volatile Error failed;
 
     private record Pending(CaptionRequest request, CompletableFuture<CaptionResult> future) {
     }
@@ -93,10 +96,15 @@ public final class CaptionEngine implements AutoCloseable {
      * {@link dvlcap.model.ModelFileException}s naming the file and tensor.
      */
     public static CaptionEngine load(Path modelDir, EngineOptions options) {
+        return load(modelDir, options, () -> Backends.create(options.backend()));
+    }
+
+    /** The same on a backend the caller made (tests: fake devices); the engine owns and closes it. */
+    static CaptionEngine load(Path modelDir, EngineOptions options, java.util.function.Supplier<Backend> backends) {
         ModelDirectory files = ModelDirectory.open(modelDir);
         Backend backend = null;
         try {
-            backend = Backends.create(options.backend());
+            backend = backends.get();
             long t0 = System.nanoTime();
             CaptionEngine e = new CaptionEngine(files, backend, options);
             LOG.info("loaded {} on {} in {} ms (block size {}, steps {}, batch {})", modelDir, backend.name(),
@@ -153,10 +161,20 @@ public final class CaptionEngine implements AutoCloseable {
     public CompletableFuture<CaptionResult> submit(CaptionRequest request) {
         CompletableFuture<CaptionResult> f = new CompletableFuture<>();
         if (closed) {
-            f.completeExceptionally(new IllegalStateException("engine closed"));
+            Error e = failed;
+            f.completeExceptionally(e == null ? new IllegalStateException("engine closed")
+                    : new IllegalStateException("engine failed: " + e, e));
             return f;
         }
         inbox.add(new Pending(request, f));
+        if (failed != null) {
+            // the thread died between the check and the add: it will not take this one
+            for (Object o; (o = inbox.poll()) != null; ) {
+                if (o instanceof Pending p) {
+                    p.future().completeExceptionally(new IllegalStateException("engine failed: " + failed, failed));
+                }
+            }
+        }
         return f;
     }
 
@@ -197,6 +215,23 @@ public final class CaptionEngine implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // An Error (out of memory, stack overflow, a linkage error from a native library) leaves
+            // the engine in no state to go on: fail every caption it holds and every later one,
+            // rather than let callers wait forever on a dead thread.
+            LOG.error("engine thread failed; failing every pending caption", e);
+            failed = e;
+            closed = true;
+            IllegalStateException error = new IllegalStateException("engine failed: " + e, e);
+            try {
+                scheduler.failAll(error);
+            } finally {
+                for (Object o; (o = inbox.poll()) != null; ) {
+                    if (o instanceof Pending p) {
+                        p.future().completeExceptionally(error);
+                    }
+                }
+            }
         }
     }
 
@@ -237,12 +272,13 @@ public final class CaptionEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (closed) {
+    public synchronized void close() {
+        if (released) {
             return;
         }
+        released = true;
         closed = true;
-        inbox.add(STOP);
+        inbox.add(STOP); // a thread that already ended on an Error does not need it
         try {
             thread.join();
         } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ public final class BudgetDevice extends CpuBackend {
     private long peak;
     private int live;
     private int refusals;
+    private volatile Error fatal;
 
     private BudgetDevice(long budgetBytes, int allocations) {
         this.budgetBytes = budgetBytes;
@@ -35,8 +36,18 @@ public final class BudgetDevice extends CpuBackend {
         return "budget-device";
     }
 
+    /** Makes the next allocation throw {@code error} (a fatal failure inside a forward). */
+    public void failNextAllocationWith(Error error) {
+        fatal = error;
+    }
+
     @Override
     public Tensor allocate(int n) {
+        Error e = fatal;
+        if (e != null) {
+            fatal = null;
+            throw e;
+        }
         long bytes = (long) n * Float.BYTES;
         if (allocationsLeft == 0 || bytes > budgetBytes - inUse) {
             refusals++;
