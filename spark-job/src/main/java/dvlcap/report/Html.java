@@ -18,6 +18,8 @@ public final class Html {
             th{background:#f1f3f8;font-weight:600}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.front td{background:#fff6e0}
+            td.name{white-space:nowrap;font-weight:600}
+            .scroll{overflow-x:auto}
             .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}
             .card{border:1px solid #dde1ea;border-radius:6px;padding:8px;font-size:12.5px;background:#fff}
             .card img{display:block;margin:0 auto 6px;image-rendering:pixelated;max-width:100%}

@@ -127,8 +127,9 @@ public final class JobReport {
             }
             h.append("<div>").append(Html.esc(r.get(CaptionsTableSchema.CAPTION))).append("</div>")
                     .append("<div class=\"meta\">").append(r.get(CaptionsTableSchema.TOKENS)).append(" tokens · ")
-                    .append(Html.num(r.get(CaptionsTableSchema.TOKENS_PER_FORWARD))).append(" tok/fwd · ")
-                    .append(Html.num(r.get(CaptionsTableSchema.LATENCY_MS))).append(" ms</div>")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f tok/fwd · %.0f ms",
+                            ((Number) r.get(CaptionsTableSchema.TOKENS_PER_FORWARD)).doubleValue(),
+                            ((Number) r.get(CaptionsTableSchema.LATENCY_MS)).doubleValue())).append("</div>")
                     .append("<div class=\"id\">").append(Html.esc(r.get(CaptionsTableSchema.ID))).append("</div></div>\n");
         }
         h.append("</div>\n");

@@ -31,6 +31,9 @@ public final class ReportCommand {
     }
 
     public static void main(String[] argv) {
+        // spark-job's classpath carries two SLF4J providers; name the one bin/dvlcap configures.
+        System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop", "error");
         int status;
         try {
             status = run(argv, System.out);

@@ -75,7 +75,8 @@ public final class ScatterPlot {
                     hi ? "7" : "5", colours.get(p.group()), hi ? "#e08a00" : "#fff", hi ? "3" : "1",
                     Html.esc(p.label()), Html.num(p.x()), Html.num(p.y())));
             if (hi) {
-                s.append(text(px + 9, py - 8, "start", p.label(), "#7a4a00"));
+                boolean nearRight = px > W - RIGHT - 160; // keep the label inside the plot
+                s.append(text(nearRight ? px - 9 : px + 9, py - 9, nearRight ? "end" : "start", p.label(), "#7a4a00"));
             }
         }
         int ly = TOP + 14;

@@ -84,7 +84,9 @@ public final class SweepReport {
                 + "outlined and joined.</p>\n");
         h.append(ScatterPlot.svg(plotted, front, "generated tokens per second", "CIDEr-D"));
 
-        h.append("<h2>Settings</h2>\n<table>\n<tr><th>setting</th>");
+        h.append("<h2>Settings</h2>\n<p class=\"meta\">Fastest first; the Pareto front's rows are highlighted. "
+                + "A setting's latency is from handing all its images to the engine at once to each caption, so it "
+                + "includes the wait for a batch slot.</p>\n<div class=\"scroll\"><table>\n<tr><th>setting</th>");
         for (String[] c : COLUMNS) {
             h.append("<th>").append(Html.esc(c[0])).append("</th>");
         }
@@ -96,17 +98,30 @@ public final class SweepReport {
         order.sort((a, b) -> Double.compare(points.get(b).speed(), points.get(a).speed()));
         for (int i : order) {
             Map<String, Object> r = rows.get(i);
-            h.append(front.contains(i) ? "<tr class=\"front\">" : "<tr>").append("<td>")
+            h.append(front.contains(i) ? "<tr class=\"front\">" : "<tr>").append("<td class=\"name\">")
                     .append(Html.esc(r.get(SweepTableSchema.SETTING))).append("</td>");
             for (String[] c : COLUMNS) {
-                Object v = r.get(c[1]);
+                Object v = applies(r, c[1]) ? r.get(c[1]) : null;
                 h.append(v instanceof String ? "<td>" + Html.esc(v) : "<td class=\"num\">" + Html.num(v)).append("</td>");
             }
             h.append("<td>").append(front.contains(i) ? "★" : "").append("</td></tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
         samples(h, rows, captions, corpus);
         return h.append(Html.close()).toString();
+    }
+
+    /** Whether a settings column means anything for the row's decoder (a threshold of static remasking does not). */
+    static boolean applies(Map<String, Object> r, String column) {
+        boolean block = "block".equals(r.get(SweepTableSchema.DECODER));
+        Object remasking = r.get(SweepTableSchema.REMASKING);
+        return switch (column) {
+            case SweepTableSchema.REMASKING -> block;
+            case SweepTableSchema.STEPS -> block && !"sub-block".equals(remasking);
+            case SweepTableSchema.THRESHOLD -> block && !"static".equals(remasking);
+            case SweepTableSchema.SUB_BLOCK -> "sub-block".equals(remasking);
+            default -> true;
+        };
     }
 
     /** The plot's colour: the decoder, with the remasking rule for block decoding. */
