@@ -20,6 +20,8 @@ public final class Html {
             tr.front td{background:#fff6e0}
             td.name{white-space:nowrap;font-weight:600}
             .scroll{overflow-x:auto}
+            table.samples{table-layout:fixed;width:100%}
+            table.samples th.name{width:170px}
             .gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:12px}
             .card{border:1px solid #dde1ea;border-radius:6px;padding:8px;font-size:12.5px;background:#fff}
             .card img{display:block;margin:0 auto 6px;image-rendering:pixelated;max-width:100%}

@@ -143,7 +143,7 @@ public final class SweepReport {
             caption.put(c.get(SweepCaptionsTableSchema.SETTINGS_HASH) + "\u0000" + c.get(SweepCaptionsTableSchema.ID),
                     (String) c.get(SweepCaptionsTableSchema.CAPTION));
         }
-        h.append("<h2>Sample captions</h2>\n<table>\n<tr><th>setting</th>");
+        h.append("<h2>Sample captions</h2>\n<table class=\"samples\">\n<tr><th class=\"name\">setting</th>");
         for (ManifestEntry e : shown) {
             h.append("<th class=\"thumb\">");
             Path image = corpus.manifest().image(e);
@@ -162,7 +162,7 @@ public final class SweepReport {
         }
         h.append("</tr>\n");
         for (Map<String, Object> r : rows) {
-            h.append("<tr><td>").append(Html.esc(r.get(SweepTableSchema.SETTING))).append("</td>");
+            h.append("<tr><td class=\"name\">").append(Html.esc(r.get(SweepTableSchema.SETTING))).append("</td>");
             for (ManifestEntry e : shown) {
                 String c = caption.get(r.get(SweepTableSchema.SETTINGS_HASH) + "\u0000" + e.id());
                 h.append("<td>").append(c == null ? "–" : Html.esc(c)).append("</td>");
