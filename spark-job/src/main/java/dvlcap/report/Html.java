@@ -18,6 +18,7 @@ public final class Html {
             th{background:#f1f3f8;font-weight:600}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.front td{background:#fff6e0}
+            td.na{text-align:center;color:#8a93a6}
             td.name{white-space:nowrap;font-weight:600}
             .scroll{overflow-x:auto}
             table.samples{table-layout:fixed;width:100%}

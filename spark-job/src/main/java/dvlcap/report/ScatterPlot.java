@@ -19,7 +19,7 @@ public final class ScatterPlot {
     }
 
     private static final String[] COLOURS = {"#3b6fd8", "#d8553b", "#2e9a5e", "#9b4dca", "#c79a12", "#1c9bb0", "#777"};
-    private static final int W = 820, H = 460, LEFT = 70, RIGHT = 30, TOP = 20, BOTTOM = 56;
+    private static final int W = 960, H = 460, LEFT = 70, RIGHT = 170, TOP = 20, BOTTOM = 56;
 
     private ScatterPlot() {
     }
@@ -75,20 +75,21 @@ public final class ScatterPlot {
                     hi ? "7" : "5", colours.get(p.group()), hi ? "#e08a00" : "#fff", hi ? "3" : "1",
                     Html.esc(p.label()), Html.num(p.x()), Html.num(p.y())));
             if (hi) {
-                boolean nearRight = px > W - RIGHT - 160; // keep the label inside the plot
+                boolean nearRight = px > W - RIGHT - 150; // keep the label inside the plot
                 s.append(text(nearRight ? px - 9 : px + 9, py - 9, nearRight ? "end" : "start", p.label(), "#7a4a00"));
             }
         }
-        int ly = TOP + 14;
+        // The legend sits right of the plot, where no point can hide under it.
+        int lx = W - RIGHT + 20, ly = TOP + 14;
         for (Map.Entry<String, String> c : colours.entrySet()) {
-            s.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\"/>%n", LEFT + 14, ly,
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"5\" fill=\"%s\"/>%n", lx + 6, ly,
                     c.getValue()));
-            s.append(text(LEFT + 24, ly + 4, "start", c.getKey(), "#222"));
-            ly += 16;
+            s.append(text(lx + 16, ly + 4, "start", c.getKey(), "#222"));
+            ly += 18;
         }
         s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#f0a020\" "
-                + "stroke-width=\"2.5\" stroke-dasharray=\"6 3\"/>%n", LEFT + 8, ly, LEFT + 20, ly));
-        s.append(text(LEFT + 24, ly + 4, "start", "Pareto front", "#222"));
+                + "stroke-width=\"2.5\" stroke-dasharray=\"6 3\"/>%n", lx, ly, lx + 12, ly));
+        s.append(text(lx + 16, ly + 4, "start", "Pareto front", "#222"));
         return s.append("</svg>\n").toString();
     }
 

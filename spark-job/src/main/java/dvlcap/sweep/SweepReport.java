@@ -102,7 +102,8 @@ public final class SweepReport {
                     .append(Html.esc(r.get(SweepTableSchema.SETTING))).append("</td>");
             for (String[] c : COLUMNS) {
                 Object v = applies(r, c[1]) ? r.get(c[1]) : null;
-                h.append(v instanceof String ? "<td>" + Html.esc(v) : "<td class=\"num\">" + Html.num(v)).append("</td>");
+                h.append(v == null ? "<td class=\"na\">–" : v instanceof String ? "<td>" + Html.esc(v)
+                        : "<td class=\"num\">" + Html.num(v)).append("</td>");
             }
             h.append("<td>").append(front.contains(i) ? "★" : "").append("</td></tr>\n");
         }

@@ -28,7 +28,7 @@ class SweepCommandTest {
     private static final Path MODEL = Path.of("..", "models", "shapes-dvlm");
     private static final String GRID = """
             batch_size: 2
-            max_new_tokens: 40
+            max_new_tokens: 24
             grid:
               - decoder: ar
               - decoder: block
@@ -77,7 +77,7 @@ class SweepCommandTest {
     @Test
     void eachRunnableSettingIsOneRowWithItsEffectiveSettingsAndScores() throws IOException {
         List<Map<String, Object>> rows = new SweepTable(out).rows();
-        assertEquals(List.of("ar x2 n40", "static x2 n40", "dynamic t0.85 x2 n40"),
+        assertEquals(List.of("ar x2 n24", "static x2 n24", "dynamic t0.85 x2 n24"),
                 rows.stream().map(r -> r.get(SweepTableSchema.SETTING)).toList());
         Map<String, Object> dynamic = rows.get(2);
         assertEquals(8, dynamic.get(SweepTableSchema.BLOCK_SIZE), "the model's block size, not the grid's 0");
@@ -99,8 +99,8 @@ class SweepCommandTest {
 
     @Test
     void aSettingTheModelCannotRunIsReportedAndSkipped() {
-        assertTrue(firstStderr.contains("skipping 'speculative x2 n40'"), firstStderr);
-        assertTrue(firstStderr.contains("sweep [3/3] dynamic t0.85 x2 n40: 2/2 captions"), firstStderr);
+        assertTrue(firstStderr.contains("skipping 'speculative x2 n24'"), firstStderr);
+        assertTrue(firstStderr.contains("sweep [3/3] dynamic t0.85 x2 n24: 2/2 captions"), firstStderr);
     }
 
     @Test
@@ -129,7 +129,7 @@ class SweepCommandTest {
         }
         String err = run(grid, grown);
         assertTrue(err.contains("3 already in") && err.contains("1 to run"), err);
-        assertTrue(err.contains("sweep [1/1] dynamic t0.5 x2 n40"), err);
+        assertTrue(err.contains("sweep [1/1] dynamic t0.5 x2 n24"), err);
         assertEquals(4, new SweepTable(grown).rows().size());
     }
 
