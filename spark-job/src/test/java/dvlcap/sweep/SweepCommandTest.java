@@ -45,7 +45,7 @@ class SweepCommandTest {
     private static String[] args(Path grid, Path out) {
         return new String[]{"--grid", grid.toString(), "--input", "../examples/images", "--references",
                 "../examples/manifest.jsonl", "--limit", "2", "--output", out.toString(), "--model", MODEL.toString(),
-                "--backend", "cpu"};
+                "--backend", "cpu", "--warmup", "1"};
     }
 
     private static String run(Path grid, Path out) throws IOException {
