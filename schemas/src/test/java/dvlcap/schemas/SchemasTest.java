@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SchemasTest {
 
     private static final List<Schema> ALL = List.of(ImageBatchSchema.SCHEMA, ResultBatchSchema.SCHEMA,
-            CaptionsTableSchema.SCHEMA, MetricsTableSchema.SCHEMA);
+            CaptionsTableSchema.SCHEMA, MetricsTableSchema.SCHEMA, SweepTableSchema.SCHEMA, SweepCaptionsTableSchema.SCHEMA);
 
     @Test
     void fieldNamesAreUniqueWithinEachSchema() {
@@ -33,6 +33,8 @@ class SchemasTest {
         assertEquals("result_batch", ResultBatchSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("captions", CaptionsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("metrics", MetricsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+        assertEquals("sweep", SweepTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
+        assertEquals("sweep_captions", SweepCaptionsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
     }
 
     @Test
@@ -59,6 +61,25 @@ class SchemasTest {
             assertTrue(MetricsTableSchema.SCHEMA.findField(q).isNullable(), q);
         }
         assertFalse(MetricsTableSchema.SCHEMA.findField(MetricsTableSchema.IMAGES_OK).isNullable());
+    }
+
+    @Test
+    void sweepSettingColumnsHaveTheTypesOfTheMetricsTable() {
+        // A sweep row and a job's metrics row can be unioned on their settings and speed columns.
+        for (String c : List.of(SweepTableSchema.DECODER, SweepTableSchema.BLOCK_SIZE, SweepTableSchema.STEPS,
+                SweepTableSchema.REMASKING, SweepTableSchema.THRESHOLD, SweepTableSchema.SUB_BLOCK,
+                SweepTableSchema.BATCH_SIZE, SweepTableSchema.MAX_NEW_TOKENS, SweepTableSchema.MODEL_HASH,
+                SweepTableSchema.TOKENS_PER_S, SweepTableSchema.LATENCY_P95_MS, SweepTableSchema.CIDER_D)) {
+            assertEquals(MetricsTableSchema.SCHEMA.findField(c).getType(), SweepTableSchema.SCHEMA.findField(c).getType(), c);
+        }
+        assertTrue(SweepTableSchema.SCHEMA.findField(SweepTableSchema.OBJECT_F1).isNullable());
+        assertFalse(SweepTableSchema.SCHEMA.findField(SweepTableSchema.SETTINGS_HASH).isNullable());
+    }
+
+    @Test
+    void sweepCaptionsJoinTheSweepTableOnTheSettingsHash() {
+        assertEquals(SweepTableSchema.SCHEMA.findField(SweepTableSchema.SETTINGS_HASH),
+                SweepCaptionsTableSchema.SCHEMA.findField(SweepCaptionsTableSchema.SETTINGS_HASH));
     }
 
     @Test

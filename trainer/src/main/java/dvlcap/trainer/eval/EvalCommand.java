@@ -6,6 +6,7 @@ import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
 import dvlcap.engine.CaptionEngine;
+import dvlcap.engine.CaptionProvenance;
 import dvlcap.engine.CaptionRequest;
 import dvlcap.engine.CaptionResult;
 import dvlcap.engine.EngineOptions;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code dvlcap eval}: quality (BLEU-4, CIDEr-D, ROUGE-L, object F1) and speed (tokens/s, tokens
@@ -200,8 +203,19 @@ public final class EvalCommand {
         return n;
     }
 
-    /** One configuration's scores and the captions they were computed from. */
-    public record Outcome(EvalRun run, List<CaptionResult> results) {
+    /**
+     * One configuration's scores and the captions they were computed from.
+     *
+     * @param latencyMs per caption, in entry order: milliseconds from handing all images to the
+     *        engine at once to that caption's result (so it includes the wait for a batch slot)
+     * @param provenance the model, backend and effective settings the engine ran with
+     */
+    public record Outcome(EvalRun run, List<CaptionResult> results, double[] latencyMs, CaptionProvenance provenance) {
+    }
+
+    /** Told each time a caption is finished, from the engine's thread. */
+    public interface CaptionProgress {
+        void captioned(int done, int total);
     }
 
     /** Captions {@code entries} with one configuration and scores them. */
@@ -218,6 +232,17 @@ public final class EvalCommand {
     public static Outcome evaluateWithResults(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
                                               EngineOptions options, int warmup, PrintStream progress)
             throws IOException {
+        return evaluateWithResults(name, model, manifest, entries, options, warmup, progress, (done, total) -> {
+        });
+    }
+
+    /**
+     * The same, telling {@code perCaption} as the timed captions finish. The object F1 is the mean
+     * over the entries that have a scene, NaN when none has (a corpus that is not a shapes corpus).
+     */
+    public static Outcome evaluateWithResults(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
+                                              EngineOptions options, int warmup, PrintStream progress,
+                                              CaptionProgress perCaption) throws IOException {
         ImageDecoder decoder = new ImageDecoder();
         try (CaptionEngine engine = CaptionEngine.load(model, options)) {
             Map<Path, VisionInput> pixels = new LinkedHashMap<>();
@@ -233,19 +258,34 @@ public final class EvalCommand {
             }
             engine.captionAll(requests.subList(0, Math.min(warmup, requests.size())));
             long t0 = System.nanoTime();
-            List<CaptionResult> results = engine.captionAll(requests);
+            double[] latencyMs = new double[requests.size()];
+            AtomicInteger done = new AtomicInteger();
+            List<CompletableFuture<CaptionResult>> futures = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                int row = i;
+                futures.add(engine.submit(requests.get(i)).whenComplete((r, e) -> {
+                    latencyMs[row] = (System.nanoTime() - t0) / 1e6;
+                    perCaption.captioned(done.incrementAndGet(), requests.size());
+                }));
+            }
+            List<CaptionResult> results = new ArrayList<>();
+            futures.forEach(f -> results.add(f.join()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             List<String> hyps = new ArrayList<>();
             List<List<String>> refs = new ArrayList<>();
             double f1 = 0;
+            int scenes = 0;
             long tokens = 0, forwards = 0, blocks = 0;
             for (int i = 0; i < entries.size(); i++) {
                 ManifestEntry e = entries.get(i);
                 CaptionResult r = results.get(i);
                 hyps.add(r.caption());
                 refs.add(e.references());
-                f1 += ObjectF1.objects(CaptionParser.parse(r.caption()).objects(), SceneJson.fromJson(e.sceneJson()),
-                        CaptionStyle.fromWord(e.style())).f1();
+                if (e.sceneJson() != null) {
+                    f1 += ObjectF1.objects(CaptionParser.parse(r.caption()).objects(), SceneJson.fromJson(e.sceneJson()),
+                            CaptionStyle.fromWord(e.style())).f1();
+                    scenes++;
+                }
                 tokens += r.counters().generatedTokens();
                 forwards += r.counters().forwardPasses();
                 blocks += r.counters().blocks();
@@ -258,9 +298,9 @@ public final class EvalCommand {
                     ? (double) (tokens - entries.size()) / blocks : null;
             EvalRun run = new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(),
                     engine.steps(), s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), s.subBlock(),
-                    entries.size(), scores, f1 / entries.size(), tokens / seconds, (double) tokens / forwards,
+                    entries.size(), scores, scenes == 0 ? Double.NaN : f1 / scenes, tokens / seconds, (double) tokens / forwards,
                     (double) forwards / entries.size(), entries.size() / seconds, seconds, perVerify, null);
-            return new Outcome(run, results);
+            return new Outcome(run, results, latencyMs, engine.provenance());
         }
     }
 }
