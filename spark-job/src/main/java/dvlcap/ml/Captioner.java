@@ -4,6 +4,7 @@ import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
 import dvlcap.job.CaptionJob;
+import dvlcap.engine.KvBudget;
 import dvlcap.job.EngineSpec;
 import dvlcap.job.HadoopConf;
 import dvlcap.job.PartitionCaptioner;
@@ -321,7 +322,7 @@ public final class Captioner extends Transformer implements DefaultParamsWritabl
         String factory = spark.conf().get(CaptionJob.FACTORY_CONF, EngineSpec.ENGINE_FACTORY);
         int batch = getBatchSize();
         EngineSpec spec = new EngineSpec(model, getOrDefault(modelCache), decodingSettings(), batch,
-                isDefined(prompt) ? getOrDefault(prompt) : null, getOrDefault(backend), factory);
+                isDefined(prompt) ? getOrDefault(prompt) : null, getOrDefault(backend), KvBudget.auto(), factory);
         PartitionCaptioner captioner = new PartitionCaptioner(spec, new HadoopConf(hadoop), uid, batch,
                 spark.sparkContext().longAccumulator(uid + ".images"),
                 spark.sparkContext().longAccumulator(uid + ".errors"));
