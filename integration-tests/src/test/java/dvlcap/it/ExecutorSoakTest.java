@@ -60,6 +60,10 @@ class ExecutorSoakTest {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("dvlcap-soak")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").config("spark.ui.showConsoleProgress", "false")
+                // Spark keeps the last 1,000 jobs, stages and SQL executions for its UI, about a
+                // MiB per round here: keep one of each, so that what grows is ours.
+                .config("spark.ui.retainedJobs", "1").config("spark.ui.retainedStages", "1")
+                .config("spark.sql.ui.retainedExecutions", "1")
                 .getOrCreate();
         try {
             Path input = dir.resolve("input");
