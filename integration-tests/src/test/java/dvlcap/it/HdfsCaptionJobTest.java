@@ -1,0 +1,104 @@
+package dvlcap.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dvlcap.job.JobCommand;
+import dvlcap.testing.BadImages;
+import dvlcap.testing.TinyCheckpoints;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job with input, model and output on {@code hdfs://}: a name node and a data node of Hadoop's
+ * mini cluster in this JVM, the job run as the command line would (a first run of 10 images, then
+ * {@code --resume} for the rest), and the tables read back from HDFS.
+ */
+class HdfsCaptionJobTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jobReadsImagesAndModelFromHdfsAndWritesAndResumesItsTablesThere() throws Exception {
+        Path images = dir.resolve("images");
+        Map<String, BadImages.Expected> expected = BadImages.write(images);
+        Path model = TinyCheckpoints.write(dir.resolve("tiny-bd"), TinyCheckpoints.Spec.tiny(13));
+        Configuration conf = new Configuration();
+        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
+        try {
+            cluster.waitActive();
+            String hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+            FileSystem fs = cluster.getFileSystem();
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(images.toUri()),
+                    new org.apache.hadoop.fs.Path("/corpus/images"));
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(model.toUri()),
+                    new org.apache.hadoop.fs.Path("/models/tiny-bd"));
+
+            String first = runJob(hdfs, dir.resolve("cache"), "--limit", "10");
+            assertTrue(first.contains("10 images captioned") || first.contains("images captioned"), first);
+            runJob(hdfs, dir.resolve("cache"), "--resume");
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/results/run1/_SUCCESS")), "marker on HDFS");
+
+            SparkSession spark = SparkSession.builder().master("local[1]").appName("dvlcap-hdfs-check")
+                    .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+            try {
+                List<Row> rows = spark.read().parquet(hdfs + "/results/run1/captions").collectAsList();
+                assertEquals(expected.size(), rows.size());
+                Map<String, Row> byName = new HashMap<>();
+                for (Row r : rows) {
+                    String id = r.getAs("id");
+                    assertTrue(id.startsWith(hdfs + "/corpus/images/"), id);
+                    assertNull(byName.put(id.substring(id.lastIndexOf('/') + 1), r), "duplicate " + id);
+                }
+                for (Map.Entry<String, BadImages.Expected> e : expected.entrySet()) {
+                    Row r = byName.get(e.getKey());
+                    assertNotNull(r, e.getKey());
+                    assertEquals(e.getValue().valid() ? "ok" : "error", r.getAs("status"),
+                            e.getKey() + ": " + r.getAs("error"));
+                    assertEquals("tiny-bd", r.<String>getAs("model"));
+                }
+                List<Row> metrics = spark.read().parquet(hdfs + "/results/run1/metrics").collectAsList();
+                assertEquals(2, metrics.size(), "one metrics row per run");
+                assertEquals(expected.size(), metrics.stream().mapToLong(m -> m.<Long>getAs("images_ok")
+                        + m.<Long>getAs("images_failed")).sum());
+            } finally {
+                spark.stop();
+            }
+        } finally {
+            cluster.shutdown();
+        }
+    }
+
+    /** Runs {@code dvlcap job} as the command line would, in a session of its own; returns its stdout. */
+    private static String runJob(String hdfs, Path cache, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--input", hdfs + "/corpus/images",
+                "--model", hdfs + "/models/tiny-bd", "--model-cache", cache.toString(),
+                "--output", hdfs + "/results/run1", "--master", "local[2]", "--backend", "cpu",
+                "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "0",
+                "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
+                "--conf", "spark.driver.bindAddress=127.0.0.1"));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
