@@ -94,6 +94,7 @@ class ClusterFaultsTest {
         try (StandaloneCluster cluster = new StandaloneCluster(spark, dir.resolve("cluster"), 2, 1, null)) {
             Path gate = Files.createDirectories(dir.resolve("gate"));
             Path out = dir.resolve("out");
+            long t0 = System.nanoTime();
             Process driver = submit(cluster, "driver", out, gate);
             long held = awaitHeld(gate, driver, cluster);
             assertTrue(cluster.executors().stream().anyMatch(p -> p.pid() == held),
@@ -104,6 +105,7 @@ class ClusterFaultsTest {
             Files.writeString(gate.resolve("release"), "");
             assertFinished(driver, cluster);
             assertEquals(reference, captions(out), "captions equal the local run's, each image exactly once");
+            report("executor SIGKILL", cluster, "driver", t0);
         }
     }
 
@@ -112,6 +114,7 @@ class ClusterFaultsTest {
         try (StandaloneCluster cluster = new StandaloneCluster(spark, dir.resolve("cluster"), 2, 1, null)) {
             Path gate = Files.createDirectories(dir.resolve("gate"));
             Path out = dir.resolve("out");
+            long t0 = System.nanoTime();
             Process driver = submit(cluster, "driver", out, gate);
             long held = awaitHeld(gate, driver, cluster);
             int worker = -1;
@@ -125,6 +128,7 @@ class ClusterFaultsTest {
             Files.writeString(gate.resolve("release"), "");
             assertFinished(driver, cluster);
             assertEquals(reference, captions(out), "captions equal the local run's, each image exactly once");
+            report("worker + its executor SIGKILL", cluster, "driver", t0);
         }
     }
 
@@ -140,9 +144,11 @@ class ClusterFaultsTest {
             assertFalse(Files.exists(out.resolve("_SUCCESS")));
             Files.writeString(gate.resolve("release"), ""); // executors of the dead driver may still wait
 
+            long t0 = System.nanoTime();
             Process resumed = submit(cluster, "driver-resume", out, null, "--resume");
             assertFinished(resumed, cluster, "driver-resume");
             assertEquals(reference, captions(out), "captions equal the local run's, each image exactly once");
+            report("driver SIGKILL, then --resume", cluster, "driver-resume", t0);
         }
     }
 
@@ -201,6 +207,20 @@ class ClusterFaultsTest {
         assertTrue(done, "driver still running: " + log);
         assertEquals(0, driver.exitValue(), log);
         assertTrue(log.contains(IMAGES + " images captioned") || log.contains("images captioned"), log);
+    }
+
+    /** One line of figures per fault, on stdout and in target/cluster-faults.txt (docs/RELIABILITY.md). */
+    static void report(String fault, StandaloneCluster cluster, String driverLog, long t0) throws IOException {
+        String log = Files.readString(cluster.log(driverLog));
+        // TaskSchedulerImpl's error line per executor the driver lost (task losses caused by a lost
+        // executor are logged below WARN).
+        long lostExecutors = log.lines().filter(l -> l.contains("Lost executor")).count();
+        String line = String.format(java.util.Locale.ROOT, "%s: %d images, rows lost 0, duplicates 0, captions equal "
+                + "local mode; executors lost (driver log) %d; submit-to-exit %.0f s%n", fault, IMAGES, lostExecutors,
+                (System.nanoTime() - t0) / 1e9);
+        System.out.print("cluster-faults: " + line);
+        Files.writeString(Path.of("target/cluster-faults.txt"), line, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** id -> caption of an output, asserting that no id has two rows. */
