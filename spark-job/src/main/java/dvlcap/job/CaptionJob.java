@@ -26,6 +26,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One captioning run: read the input, leave out what a resumed output already has, caption on the
@@ -44,6 +46,8 @@ public final class CaptionJob {
     public static final String CAPTIONS_DIR = "captions";
     public static final String METRICS_DIR = "metrics";
     public static final String MARKER = "_SUCCESS";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptionJob.class);
 
     private final SparkSession spark;
     private final JobOptions options;
@@ -79,7 +83,11 @@ public final class CaptionJob {
         InputSource source = InputSources.of(options, hadoop);
         Dataset<Row> inputs = source.read(spark);
         if (hasCaptions) {
-            Dataset<Row> done = spark.read().parquet(captionsPath).select(col(InputColumns.ID)).distinct();
+            discardDeadRunLeftovers(fs, new Path(captionsPath));
+            // An explicit schema: a table that holds no committed file yet (a first run killed before
+            // its commit) reads as empty, not as UNABLE_TO_INFER_SCHEMA.
+            Dataset<Row> done = spark.read().schema(CaptionRows.SCHEMA).parquet(captionsPath)
+                    .select(col(InputColumns.ID)).distinct();
             inputs = inputs.join(done, inputs.col(InputColumns.ID).equalTo(done.col(InputColumns.ID)), "left_anti");
         }
         if (options.limit() > 0) {
@@ -121,6 +129,23 @@ public final class CaptionJob {
                 .parquet(metricsPath);
         writeMarker(fs, out, metrics);
         return metrics;
+    }
+
+    /**
+     * Removes the file committer's {@code _temporary} directory a run that died before its job commit
+     * left behind (a killed driver). Its committed task directories would otherwise be merged into
+     * this run's commit, duplicating the rows this run captions again. Only one run writes an output
+     * at a time, so a {@code _temporary} present before this run starts belongs to a dead one.
+     */
+    private static void discardDeadRunLeftovers(FileSystem fs, Path captions) throws IOException {
+        Path temporary = new Path(captions, "_temporary");
+        if (fs.exists(temporary)) {
+            LOG.warn("{} holds the uncommitted files of a run that did not finish; discarding them (their images "
+                    + "are captioned again)", temporary);
+            if (!fs.delete(temporary, true)) {
+                throw new IOException("cannot delete " + temporary + ", left by a run that did not finish");
+            }
+        }
     }
 
     /** Fails fast on the driver for a model the executors could not load (instead of failing every task). */

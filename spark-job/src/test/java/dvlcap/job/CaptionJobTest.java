@@ -188,6 +188,34 @@ class CaptionJobTest {
     }
 
     @Test
+    void resumeAfterAKilledFirstRunCaptionsEverythingOnceAndIgnoresItsUncommittedFiles() throws Exception {
+        // A driver killed before its job commit leaves only the committer's _temporary: one task
+        // committed (task_*), one attempt still writing. Neither is part of the table.
+        Path donor = dir.resolve("donor");
+        runOk(args(donor, "--partitions", "2"));
+        Path out = dir.resolve("out");
+        Path jobAttempt = Files.createDirectories(out.resolve("captions/_temporary/0"));
+        Path committedTask = Files.createDirectories(jobAttempt.resolve("task_202612020000000001_0001_m_000000"));
+        Path runningAttempt = Files.createDirectories(
+                jobAttempt.resolve("_temporary/attempt_202612020000000001_0001_m_000001_0"));
+        List<Path> parts;
+        try (var files = Files.list(donor.resolve("captions"))) {
+            parts = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        }
+        Files.copy(parts.get(0), committedTask.resolve(parts.get(0).getFileName()));
+        Files.copy(parts.get(parts.size() - 1), runningAttempt.resolve("part-x.parquet"));
+
+        Run resumed = runOk(args(out, "--resume"));
+
+        Map<String, Row> rows = captionsById(out); // asserts no duplicate ids
+        assertEquals(expected.size(), rows.size(), resumed.out());
+        Set<String> runs = new HashSet<>();
+        rows.values().forEach(r -> runs.add(r.getAs("run_id")));
+        assertEquals(1, runs.size(), "every row from the resumed run, none from the dead one: " + runs);
+        assertFalse(Files.exists(out.resolve("captions/_temporary")));
+    }
+
+    @Test
     void existingOutputWithoutResumeIsRefusedAndLeftAlone() throws Exception {
         Path out = dir.resolve("out");
         runOk(args(out, "--limit", "2"));
