@@ -164,7 +164,7 @@ class ReleasePromptParityTest {
         DecodingDefaults d = ModelConfigReader.parse(root).decoding();
         assertEquals(151671, d.maskTokenId());
         assertEquals(8, d.blockSize());
-        root.put("vocab_size", 151000);
+        root.put("vocab_size", 151660); // the eos row 151645 inside, the mask row 151671 outside
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelConfigReader.parse(root));
         assertTrue(e.getMessage().contains("mask_token_id 151671") && e.getMessage().contains("set mask_token_id"),
                 e.getMessage());
