@@ -40,6 +40,11 @@ public final class CaptionsTableSchema {
     public static final String DVLCAP_VERSION = "dvlcap_version";
     /** The backend the engine actually ran on, e.g. cpu-vector or cuda. */
     public static final String BACKEND = "backend";
+    /**
+     * The GPU address Spark assigned the task that made the row (as the discovery script numbers
+     * GPUs), null when the task had none. Set also under {@code --backend cpu}, which ignores it.
+     */
+    public static final String GPU = "gpu";
     /** "block", "ar" or "speculative". */
     public static final String DECODER = "decoder";
     /** Block size actually used (the model's own when the run asked for its default; 1 for ar). */
@@ -73,6 +78,7 @@ public final class CaptionsTableSchema {
             Fields.string(MODEL_HASH, false),
             Fields.string(DVLCAP_VERSION, false),
             Fields.string(BACKEND, false),
+            Fields.string(GPU, true),
             Fields.string(DECODER, false),
             Fields.int32(BLOCK_SIZE, false),
             Fields.int32(STEPS, false),

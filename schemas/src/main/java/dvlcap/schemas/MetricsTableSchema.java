@@ -47,6 +47,8 @@ public final class MetricsTableSchema {
     public static final String BATCH_SIZE = "batch_size";
     public static final String SEED = "seed";
     public static final String BACKEND = "backend";
+    /** The distinct GPU addresses the run's tasks were given, sorted, comma-separated; null when none. */
+    public static final String GPUS = "gpus";
     /** The user prompt, null for the model's caption prompt. */
     public static final String PROMPT = "prompt";
     public static final String INPUT = "input";
@@ -83,6 +85,7 @@ public final class MetricsTableSchema {
             Fields.int32(BATCH_SIZE, false),
             Fields.int64(SEED, false),
             Fields.string(BACKEND, false),
+            Fields.string(GPUS, true),
             Fields.string(PROMPT, true),
             Fields.string(INPUT, false));
 

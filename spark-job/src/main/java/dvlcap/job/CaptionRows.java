@@ -23,7 +23,7 @@ public final class CaptionRows {
      *         from {@code ids} (an engine that reorders results would mislabel captions)
      */
     public static List<Row> of(VectorSchemaRoot results, List<String> ids, List<String> sources, CaptionProvenance p,
-                               String runId) {
+                               String gpu, String runId) {
         List<CaptionOutcome> outcomes = ResultBatches.read(results);
         if (outcomes.size() != ids.size()) {
             throw new IllegalStateException("result batch has " + outcomes.size() + " rows for " + ids.size()
@@ -40,7 +40,7 @@ public final class CaptionRows {
                     o.tokens(), o.blocks(), o.forwardPasses(), perForward,
                     p.tokensPerVerify(o.tokens(), o.blocks()), o.visionMs(), o.prefillMs(),
                     o.decodeMs(), o.latencyMs(), p.model().name(), p.model().hash(), p.dvlcapVersion(), p.backend(),
-                    p.decoder(), p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), runId));
+                    gpu, p.decoder(), p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), runId));
         }
         return rows;
     }

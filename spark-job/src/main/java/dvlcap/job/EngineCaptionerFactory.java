@@ -32,6 +32,9 @@ public final class EngineCaptionerFactory implements CaptionerFactory {
         EngineOptions options = new EngineOptions(spec.settings(), spec.maxBatch(), backend, spec.kvBudget());
         CaptionEngine engine;
         if (gpu == null || backend.equals("cpu")) {
+            if (gpu != null) {
+                LOG.info("Spark GPU {} assigned to this executor's tasks; backend cpu: decoding on the CPU", gpu);
+            }
             engine = CaptionEngine.load(localModel, options);
         } else {
             String ordinal = ordinal(gpu, System.getenv("CUDA_VISIBLE_DEVICES"));

@@ -2,6 +2,8 @@ package dvlcap.job;
 
 import dvlcap.engine.CaptionProvenance;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
@@ -43,7 +45,8 @@ public final class MetricsCalculator {
                         col(CaptionsTableSchema.LATENCY_MS)), lit(new double[] {0.5, 0.95}), lit(10000)),
                 // The verify steps' tokens: all but each caption's first, which the prefill chose.
                 sum(when(col(CaptionsTableSchema.BLOCKS).gt(0), col(CaptionsTableSchema.TOKENS).minus(1))),
-                sum(col(CaptionsTableSchema.BLOCKS)))
+                sum(col(CaptionsTableSchema.BLOCKS)),
+                sort_array(collect_set(col(CaptionsTableSchema.GPU))))
                 .first();
         long ok = agg.isNullAt(0) ? 0 : agg.getLong(0);
         long all = agg.getLong(1);
@@ -56,6 +59,8 @@ public final class MetricsCalculator {
         long verifiedTokens = agg.isNullAt(5) ? 0 : agg.getLong(5);
         long blocks = agg.isNullAt(6) ? 0 : agg.getLong(6);
         Double perVerify = provenance.tokensPerVerify(verifiedTokens + 1, blocks);
+        List<String> gpuList = agg.isNullAt(7) ? List.of() : agg.getList(7);
+        String gpus = gpuList.isEmpty() ? null : String.join(",", gpuList);
 
         CaptionScores scores = null;
         if (references != null) {
@@ -77,7 +82,7 @@ public final class MetricsCalculator {
                 forwards == 0 ? 0 : (double) tokens / forwards, perVerify, p50, p95, scores == null ? 0 : scores.n(),
                 scores == null ? null : scores.bleu1(), scores == null ? null : scores.bleu2(),
                 scores == null ? null : scores.bleu3(), scores == null ? null : scores.bleu4(),
-                scores == null ? null : scores.rougeL(), scores == null ? null : scores.ciderD(), provenance,
+                scores == null ? null : scores.rougeL(), scores == null ? null : scores.ciderD(), provenance, gpus,
                 options);
     }
 }

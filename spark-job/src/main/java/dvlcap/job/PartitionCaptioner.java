@@ -62,10 +62,11 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
     public Iterator<Row> call(Iterator<Row> input) {
         TaskContext task = TaskContext.get();
         int partition = task == null ? 0 : task.partitionId();
-        BatchCaptioner captioner = EngineHolder.get(spec, gpu(task), conf);
+        String gpu = gpu(task);
+        BatchCaptioner captioner = EngineHolder.get(spec, gpu, conf);
         BufferAllocator allocator = ArrowMemory.forPartition("partition-" + partition
                 + (task == null ? "" : "-attempt-" + task.attemptNumber()));
-        CaptionIterator it = new CaptionIterator(input, captioner, allocator, failHook(task));
+        CaptionIterator it = new CaptionIterator(input, captioner, allocator, failHook(task), gpu);
         if (task != null) {
             task.addTaskCompletionListener((TaskCompletionListener) ctx -> it.close());
         }
@@ -95,6 +96,8 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
         private final BatchCaptioner captioner;
         private final BufferAllocator allocator;
         private final boolean failAfterFirstRow;
+        /** The GPU address Spark gave this task, recorded in every row; null without one. */
+        private final String gpu;
         private final ArrayDeque<Row> ready = new ArrayDeque<>();
         private final ImageBytesReader reader = new ImageBytesReader(conf.get());
         private InFlight inFlight;
@@ -102,7 +105,8 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
         private boolean closed;
 
         CaptionIterator(Iterator<Row> input, BatchCaptioner captioner, BufferAllocator allocator,
-                        boolean failAfterFirstRow) {
+                        boolean failAfterFirstRow, String gpu) {
+            this.gpu = gpu;
             this.input = input;
             this.captioner = captioner;
             this.allocator = allocator;
@@ -194,7 +198,8 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
 
         private void collect(InFlight batch) {
             try (VectorSchemaRoot results = batch.pending().await(allocator)) {
-                for (Row row : CaptionRows.of(results, batch.ids(), batch.sources(), captioner.provenance(), runId)) {
+                for (Row row : CaptionRows.of(results, batch.ids(), batch.sources(), captioner.provenance(), gpu,
+                        runId)) {
                     ready.add(row);
                     imagesDone.add(1);
                     if (!row.isNullAt(ERROR_INDEX)) {

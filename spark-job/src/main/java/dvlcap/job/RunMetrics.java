@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.StructType;
 public record RunMetrics(String runId, Instant startedAt, long imagesOk, long imagesFailed, double wallSeconds,
                          double imagesPerSecond, double tokensPerSecond, double tokensPerForward,
                          Double tokensPerVerify, double latencyP50Ms, double latencyP95Ms, long scored, Double bleu1, Double bleu2,
-                         Double bleu3, Double bleu4, Double rougeL, Double ciderD, CaptionProvenance provenance,
+                         Double bleu3, Double bleu4, Double rougeL, Double ciderD, CaptionProvenance provenance, String gpus,
                          JobOptions options) {
 
     public static final StructType SCHEMA = SparkSchemas.toSpark(MetricsTableSchema.SCHEMA);
@@ -28,7 +28,7 @@ public record RunMetrics(String runId, Instant startedAt, long imagesOk, long im
                 imagesPerSecond, tokensPerSecond, tokensPerForward, tokensPerVerify, latencyP50Ms, latencyP95Ms, scored, bleu1, bleu2,
                 bleu3, bleu4, rougeL, ciderD, p.model().name(), p.model().hash(), p.dvlcapVersion(), p.decoder(),
                 p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), o.decodingSettings().maxNewTokens(), o.batchSize(),
-                o.decodingSettings().seed(), p.backend(), o.prompt(), o.input());
+                o.decodingSettings().seed(), p.backend(), gpus, o.prompt(), o.input());
     }
 
     /** A few lines for the console at the end of a run. */

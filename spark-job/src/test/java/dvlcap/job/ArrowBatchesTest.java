@@ -56,7 +56,7 @@ class ArrowBatchesTest {
                     4, "dynamic", 0.85, 0, "1.2.3");
             try (VectorSchemaRoot root = ResultBatches.write(outcomes, allocator)) {
                 assertEquals(ResultBatchSchema.SCHEMA.getFields(), root.getSchema().getFields());
-                List<Row> rows = CaptionRows.of(root, List.of("a", "b"), List.of("s/a", "s/b"), run, "r1");
+                List<Row> rows = CaptionRows.of(root, List.of("a", "b"), List.of("s/a", "s/b"), run, null, "r1");
                 Row a = rows.get(0);
                 assertEquals("a", a.getString(0));
                 assertEquals("s/a", a.getString(1));
@@ -76,7 +76,7 @@ class ArrowBatchesTest {
                 }
                 assertEquals(CaptionRows.SCHEMA.fields().length, b.length());
                 assertThrows(IllegalStateException.class,
-                        () -> CaptionRows.of(root, List.of("b", "a"), List.of("x", "y"), run, "r1"), "reordered");
+                        () -> CaptionRows.of(root, List.of("b", "a"), List.of("x", "y"), run, null, "r1"), "reordered");
             }
             assertEquals(0, allocator.getAllocatedMemory());
         }

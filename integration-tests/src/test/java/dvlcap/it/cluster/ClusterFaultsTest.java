@@ -152,14 +152,73 @@ class ClusterFaultsTest {
         }
     }
 
-    /** spark-submit as the README has it: the template's settings, sized down for this machine. */
+    /**
+     * GPU scheduling without a GPU: the workers discover GPUs 0 and 1 through the shipped
+     * {@code conf/getGpusResources.sh} (run against a stand-in {@code nvidia-smi} that lists two
+     * indices), executors and tasks take one each, and every row records the address its task was
+     * given while {@code --backend cpu} still decodes; the executors log it and the metrics row
+     * lists the addresses used.
+     */
+    @Test
+    void fakeGpusFromTheDiscoveryScriptReachEveryTaskRowAndExecutorLog() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path smi = bin.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\nprintf '0\\n1\\n'\n");
+        smi.toFile().setExecutable(true);
+        Path script = dir.resolve("discover-gpus.sh");
+        Files.writeString(script, "#!/bin/sh\nPATH=" + bin + ":$PATH exec bash "
+                + Path.of("..", "conf", "getGpusResources.sh").toAbsolutePath().normalize() + "\n");
+        script.toFile().setExecutable(true);
+        Path workerConf = dir.resolve("worker.properties");
+        Files.writeString(workerConf, "spark.worker.resource.gpu.amount 2\n"
+                + "spark.worker.resource.gpu.discoveryScript " + script + "\n");
+        try (StandaloneCluster cluster = new StandaloneCluster(spark, dir.resolve("cluster"), 2, 1, workerConf)) {
+            Path out = dir.resolve("out");
+            Process driver = submit(cluster, "driver", out, null, List.of(
+                    "--conf", "spark.executor.resource.gpu.amount=1", "--conf", "spark.task.resource.gpu.amount=1",
+                    "--conf", "spark.executor.resource.gpu.discoveryScript=" + script));
+            assertFinished(driver, cluster);
+            assertEquals(reference, captions(out), "the CPU backend still decodes every image, once");
+            List<Row> rows = reader.read().parquet(out.resolve("captions").toString()).select("gpu").collectAsList();
+            for (Row r : rows) {
+                assertTrue(List.of("0", "1").contains(r.getString(0)), "gpu of a row: " + r.getString(0));
+            }
+            String gpus = reader.read().parquet(out.resolve("metrics").toString()).first().getAs("gpus");
+            assertTrue(List.of("0", "1", "0,1").contains(gpus), "metrics gpus: " + gpus);
+            String executorLogs;
+            try (Stream<Path> files = Files.walk(dir.resolve("cluster"))) {
+                executorLogs = files.filter(f -> f.getFileName().toString().equals("stderr")).map(f -> {
+                    try {
+                        return Files.readString(f);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).reduce("", String::concat);
+            }
+            assertTrue(executorLogs.matches("(?s).*Spark GPU [01] assigned to this executor's tasks; backend cpu.*"),
+                    "executor logs name the GPU: " + executorLogs.substring(0, Math.min(4000, executorLogs.length())));
+            System.out.println("cluster-faults: fake GPUs: rows on GPU addresses "
+                    + rows.stream().map(r -> r.getString(0)).distinct().sorted().toList() + ", metrics gpus " + gpus);
+        }
+    }
+
     static Process submit(StandaloneCluster cluster, String name, Path out, Path gate, String... extra)
             throws IOException {
+        return submit(cluster, name, out, gate, List.of(), extra);
+    }
+
+    /**
+     * spark-submit as the README has it: the template's settings, sized down for this machine
+     * ({@code conf}: more --conf settings, after and so over the defaults).
+     */
+    static Process submit(StandaloneCluster cluster, String name, Path out, Path gate, List<String> conf,
+                          String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
                 "--properties-file", spark.defaultsTemplate().toString(),
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.executor.memory=512m", "--conf", "spark.executor.cores=1",
                 "--conf", "spark.executor.resource.gpu.amount=0", "--conf", "spark.task.resource.gpu.amount=0"));
+        args.addAll(conf);
         if (gate != null) {
             args.addAll(List.of("--jars", gateJar.toString(),
                     "--conf", "spark.dvlcap.captionerFactory=" + GatedCaptionerFactory.class.getName(),
