@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Executes every notebook in notebooks/ against a job's output and an eval's JSON lines.
+"""Executes every notebook in notebooks/ against a job's output, an eval's JSON lines and a sweep.
 
-    python3 notebooks/run_notebooks.py --job-output DIR --eval-json FILE [--venv DIR] [--executed DIR]
+    python3 notebooks/run_notebooks.py --job-output DIR --eval-json FILE --sweep-output DIR [--venv DIR] [--executed DIR]
 
 Creates (once) a virtual environment with notebooks/requirements.txt, re-runs itself inside it, and
-executes each *.ipynb with nbclient; DVLCAP_JOB_OUTPUT and DVLCAP_EVAL_JSON tell the notebooks what
-to read. Executed copies (with their outputs and plots) go to --executed. Exit status: 0 all ran,
+executes each *.ipynb with nbclient; DVLCAP_JOB_OUTPUT, DVLCAP_EVAL_JSON and DVLCAP_SWEEP_OUTPUT tell
+the notebooks what to read. Executed copies (with their outputs and plots) go to --executed. Exit status: 0 all ran,
 1 a notebook raised (its name, cell and error are printed), 2 bad arguments or no usable Python
 environment.
 
@@ -29,6 +29,7 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--job-output", required=True, help="output directory of a dvlcap job (captions/, metrics/)")
     p.add_argument("--eval-json", required=True, help="JSON lines written by dvlcap eval --json")
+    p.add_argument("--sweep-output", required=True, help="output directory of a dvlcap sweep (sweep/, sweep_captions/)")
     p.add_argument("--venv", default=str(HERE / "target" / "venv"),
                    help="virtual environment to create or reuse (default notebooks/target/venv)")
     p.add_argument("--executed", default=str(HERE / "target" / "executed"),
@@ -66,6 +67,7 @@ def execute_all(args):
 
     os.environ["DVLCAP_JOB_OUTPUT"] = str(Path(args.job_output).resolve())
     os.environ["DVLCAP_EVAL_JSON"] = str(Path(args.eval_json).resolve())
+    os.environ["DVLCAP_SWEEP_OUTPUT"] = str(Path(args.sweep_output).resolve())
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     executed = Path(args.executed)
     executed.mkdir(parents=True, exist_ok=True)
@@ -97,7 +99,8 @@ def execute_all(args):
 
 def main(argv):
     args = parse_args(argv)
-    for name, path in (("--job-output", args.job_output), ("--eval-json", args.eval_json)):
+    for name, path in (("--job-output", args.job_output), ("--eval-json", args.eval_json),
+                       ("--sweep-output", args.sweep_output)):
         if not Path(path).exists():
             print(f"run_notebooks: {name} {path} does not exist", file=sys.stderr)
             return 2

@@ -52,8 +52,16 @@ class HdfsCaptionJobTest {
 
             String first = runJob(hdfs, dir.resolve("cache"), "--limit", "10");
             assertTrue(first.contains("10 images captioned") || first.contains("images captioned"), first);
-            runJob(hdfs, dir.resolve("cache"), "--resume");
+            String second = runJob(hdfs, dir.resolve("cache"), "--resume", "--report");
             assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/results/run1/_SUCCESS")), "marker on HDFS");
+            // --report writes the page beside the tables on HDFS, over both runs: a card per captioned image.
+            assertTrue(second.contains("report: " + hdfs + "/results/run1/report.html"), second);
+            String page;
+            try (var in = fs.open(new org.apache.hadoop.fs.Path("/results/run1/report.html"))) {
+                page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertEquals(expected.values().stream().filter(BadImages.Expected::valid).count(),
+                    page.split("<div class=\"card\">", -1).length - 1L, "gallery cards on the HDFS page");
 
             SparkSession spark = SparkSession.builder().master("local[1]").appName("dvlcap-hdfs-check")
                     .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")

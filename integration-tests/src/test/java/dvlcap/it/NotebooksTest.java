@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dvlcap.job.JobCommand;
+import dvlcap.sweep.SweepCommand;
 import dvlcap.trainer.eval.EvalCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every notebook in notebooks/ executes without raising against what this build produces: a demo job
- * over the example images plus one broken file, and {@code dvlcap eval --json} on the examples.
+ * over the example images plus one broken file, {@code dvlcap eval --json} on the examples, and a
+ * sweep of the three-setting conf/sweeps/tiny.yaml grid on them.
  *
  * <p>Needs {@code python3} (3.9+, with venv and pip); notebooks/run_notebooks.py installs the
  * notebooks' requirements into notebooks/target/venv on first use. Without Python the test fails,
@@ -38,7 +40,7 @@ class NotebooksTest {
     Path dir;
 
     @Test
-    void everyNotebookRunsAgainstThisBuildsJobAndEvalOutput() throws Exception {
+    void everyNotebookRunsAgainstThisBuildsJobEvalAndSweepOutput() throws Exception {
         String python = System.getProperty(PYTHON_PROPERTY, "python3");
         String missing = pythonProblem(python);
         if (missing != null) {
@@ -77,10 +79,17 @@ class NotebooksTest {
         Path eval = dir.resolve("eval.jsonl");
         Files.write(eval, evalOut.toByteArray());
 
+        // The tiny grid (AR, static and dynamic block decoding) with one warm-up caption: a few seconds.
+        Path sweep = dir.resolve("sweep");
+        run("sweep", SweepCommand.run(new String[] {"--grid", ROOT.resolve("conf/sweeps/tiny.yaml").toString(),
+                "--input", corpus.resolve("images").toString(), "--references", corpus.resolve("manifest.jsonl").toString(),
+                "--output", sweep.toString(), "--model", ROOT.resolve("models/shapes-dvlm").toString(), "--backend", "cpu",
+                "--warmup", "1"}, new PrintStream(OutputStream.nullOutputStream()), System.err));
+
         Path log = Path.of("target", "notebooks.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(python, ROOT.resolve("notebooks/run_notebooks.py").toString(),
-                "--job-output", job.toString(), "--eval-json", eval.toString(),
+                "--job-output", job.toString(), "--eval-json", eval.toString(), "--sweep-output", sweep.toString(),
                 "--executed", Path.of("target", "notebooks-executed").toAbsolutePath().toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // The first run installs the requirements into a venv; later ones only execute.
@@ -92,7 +101,7 @@ class NotebooksTest {
         assertEquals(0, p.exitValue(), "a notebook failed (output also in " + log + "):\n" + output);
         try (Stream<Path> notebooks = Files.list(ROOT.resolve("notebooks"))) {
             List<Path> all = notebooks.filter(n -> n.toString().endsWith(".ipynb")).toList();
-            assertTrue(all.size() >= 2, "notebooks/ lost its notebooks: " + all);
+            assertTrue(all.size() >= 3, "notebooks/ lost its notebooks: " + all);
             for (Path n : all) {
                 assertTrue(output.contains(n.getFileName() + " ran"), n.getFileName() + " not reported as run:\n"
                         + output);

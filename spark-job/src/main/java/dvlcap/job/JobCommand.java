@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
+import dvlcap.report.JobReport;
 import dvlcap.schemas.CaptionsTableSchema;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -60,13 +61,31 @@ public final class JobCommand {
             out.print(metrics.summary());
             showCaptions(spark, options, metrics.runId(), out);
             out.println("  output: " + options.output());
-            return 0;
         } catch (IllegalArgumentException e) {
             err.println("dvlcap job: " + e.getMessage());
             return 2;
         } catch (Exception e) {
             err.println("dvlcap job failed: " + rootMessage(e));
             e.printStackTrace(err);
+            return 1;
+        }
+        return options.report() ? writeReport(spark, options, out, err) : 0;
+    }
+
+    /**
+     * {@code --report}: the page over the whole output (earlier runs of a resumed output included).
+     * The tables are already complete, so a failure here says so rather than hiding them.
+     */
+    private static int writeReport(SparkSession spark, JobOptions options, PrintStream out, PrintStream err) {
+        try {
+            // Spark's Hadoop configuration carries --conf spark.hadoop.* (s3a endpoints, credentials).
+            org.apache.hadoop.fs.Path page = new JobReport(options.output(),
+                    spark.sparkContext().hadoopConfiguration()).writeIntoOutput(JobReport.DEFAULT_GALLERY);
+            out.println("  report: " + page);
+            return 0;
+        } catch (Exception e) {
+            err.println("dvlcap job: the captions and metrics are written, but the report failed: " + rootMessage(e)
+                    + " ('dvlcap report --output " + options.output() + "' retries it)");
             return 1;
         }
     }

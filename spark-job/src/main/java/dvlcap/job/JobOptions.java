@@ -24,12 +24,14 @@ import java.util.Map;
  * @param backend      auto, cpu or cuda
  * @param kvBudget     memory of each engine's KV pool (bytes, a fraction of free memory, or auto)
  * @param sparkConf    extra Spark settings ({@code --conf k=v})
+ * @param show         captions printed after the summary
+ * @param report       after a successful run, write the HTML job report to {@code output/report.html}
  */
 public record JobOptions(String input, InputFormat inputFormat, String imageColumn, String idColumn,
                          String output, String model, String modelCache,
                          DecodingSettings decoding, int batchSize, String prompt, String references, int partitions, boolean resume,
                          long limit, String master, String backend, KvBudget kvBudget, double progressSeconds,
-                         Map<String, String> sparkConf, int show) implements Serializable {
+                         Map<String, String> sparkConf, int show, boolean report) implements Serializable {
 
     /** How {@code --input} is read. */
     public enum InputFormat {

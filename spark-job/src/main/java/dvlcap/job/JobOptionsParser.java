@@ -65,6 +65,9 @@ public final class JobOptionsParser {
                     + "device memory on CUDA)"),
             new Option("--progress-seconds", "S", "seconds between progress lines, 0 = none (default 5)"),
             new Option("--show", "N", "print the first N captions of the run (by id) after the summary (default 10)"),
+            new Option("--report", null, "after a successful run, write the HTML report ('dvlcap report': metrics, "
+                    + "histograms, error rows, a gallery of the first 200 images) to OUTPUT/report.html, remote "
+                    + "outputs included"),
             new Option("--conf", "KEY=VALUE", "extra Spark setting, repeatable (e.g. spark.hadoop.fs.s3a.endpoint=...)"),
             new Option("--help", null, "print this help"));
 
@@ -101,6 +104,7 @@ public final class JobOptionsParser {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> conf = new LinkedHashMap<>();
         boolean resume = false;
+        boolean report = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -120,6 +124,8 @@ public final class JobOptionsParser {
                 }
                 if (name.equals("--resume")) {
                     resume = true;
+                } else if (name.equals("--report")) {
+                    report = true;
                 }
                 continue;
             }
@@ -188,7 +194,7 @@ public final class JobOptionsParser {
         return new JobOptions(input, format, values.getOrDefault("--image-column", "image"),
                 values.get("--id-column"), output, model, cache, decoding, batchSize, values.get("--prompt"),
                 values.get("--references"), partitions, resume, limit, values.getOrDefault("--master", "local[*]"),
-                backend, kvBudget, progress, conf, intValue(values, "--show", 0, 10));
+                backend, kvBudget, progress, conf, intValue(values, "--show", 0, 10), report);
     }
 
     private static Option find(String name) {

@@ -26,6 +26,8 @@ import java.util.Optional;
 public final class JobReport {
 
     public static final String FILE = "report.html";
+    /** Most images in the gallery unless asked otherwise: enough to look at, small enough to open. */
+    public static final int DEFAULT_GALLERY = 200;
     /** Images larger than this are not read for a thumbnail (a placeholder is shown). */
     static final long MAX_THUMBNAIL_SOURCE_BYTES = 32L << 20;
 
@@ -35,6 +37,19 @@ public final class JobReport {
     public JobReport(String output, Configuration conf) {
         this.output = output;
         this.conf = conf;
+    }
+
+    /**
+     * Writes the page to {@code output/report.html} through Hadoop's file system, so that a job's
+     * hdfs:// or s3a:// output gets its page beside its tables; returns where it went.
+     */
+    public Path writeIntoOutput(int galleryLimit) throws IOException {
+        String page = html(galleryLimit);
+        Path file = new Path(output, FILE);
+        try (var out = file.getFileSystem(conf).create(file, true)) {
+            out.write(page.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return file;
     }
 
     /** The page for the job output, with at most {@code galleryLimit} images in the gallery. */

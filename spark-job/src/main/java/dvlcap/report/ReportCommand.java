@@ -62,7 +62,7 @@ public final class ReportCommand {
         } else {
             throw new Args.UsageException("--output " + output + " is not local; give --html FILE for the page");
         }
-        String page = new JobReport(output, new Configuration()).html(a.integer("gallery", 200, 1));
+        String page = new JobReport(output, new Configuration()).html(a.integer("gallery", JobReport.DEFAULT_GALLERY, 1));
         Files.writeString(html, page, StandardCharsets.UTF_8);
         out.println("report: " + html.toAbsolutePath());
         return 0;
