@@ -52,6 +52,11 @@ public final class GatedCaptionerFactory implements CaptionerFactory {
         }
 
         @Override
+        public VisionInput preprocess(java.awt.image.BufferedImage rgb) {
+            return engine.preprocess(rgb);
+        }
+
+        @Override
         public PendingBatch submit(VectorSchemaRoot images) {
             PendingBatch pending = engine.submit(images);
             return allocator -> {
