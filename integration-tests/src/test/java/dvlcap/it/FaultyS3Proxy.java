@@ -160,7 +160,9 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
-        try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+        Socket upstream = null;
+        try (client; Socket up = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+            upstream = up;
             open.add(upstream);
             InputStream cin = new BufferedInputStream(client.getInputStream());
             OutputStream cout = client.getOutputStream();
@@ -235,6 +237,9 @@ final class FaultyS3Proxy implements AutoCloseable {
             // the client or server went away (or we reset it): this connection is over
         } finally {
             open.remove(client);
+            if (upstream != null) {
+                open.remove(upstream);
+            }
         }
     }
 
