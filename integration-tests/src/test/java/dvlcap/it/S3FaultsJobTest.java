@@ -77,13 +77,14 @@ class S3FaultsJobTest {
     }
 
     /**
-     * One story, so that its runs serve twice (each job run costs ~20 s here): a run whose output
-     * refuses every PUT fails naming the key; resumed without the fault it completes (a clean run:
-     * nothing of the failed run was committed), and its captions are the reference for a run
-     * through transient faults on every kind of request the job makes.
+     * One story, so that its runs serve twice (each job run costs ~10-20 s here): a run whose
+     * output refuses every PUT fails naming the key; resumed without the fault it completes (a
+     * clean run: nothing of the failed run was committed), and its captions are the reference. A
+     * run with one image always throttled fails naming the image; resumed through transient faults
+     * on every kind of request the job makes, it completes with the reference's captions.
      */
     @Test
-    void refusedOutputFailsNamingTheKeyThenResumesAndTransientFaultsLoseNothingAndChangeNoCaption() throws Exception {
+    void permanentFaultsFailTheRunNamingTheObjectAndResumesThroughTransientFaultsLoseNothingAndChangeNoCaption() throws Exception {
         // Permanent: retries kept short in this run's own settings, since a permanent fault exhausts
         // them all and the template's (20 throttle retries with exponential back-off from 500 ms,
         // each after 5 SDK attempts) would take many minutes to give up.
@@ -112,8 +113,24 @@ class S3FaultsJobTest {
                 + "  resumed without the fault: rows %d of %d, lost 0, duplicates 0%n", refuse.fired.get(), failedLine,
                 reference.size(), expected.size()));
 
-        // Transient, with the template's retry settings. A fresh engine and model cache, so that the
-        // model is copied and loaded again through the faults.
+        // Permanent, on a read: one good image always answers 503. The run fails naming it; as an
+        // error row it would be skipped by every --resume.
+        String name = expected.entrySet().stream().filter(e -> e.getValue().valid()).map(Map.Entry::getKey).sorted()
+                .findFirst().orElseThrow();
+        Rule throttled = proxy.add(slowDown("GET", "^/corpus/shapes/images/" + Pattern.quote(name) + "$",
+                Integer.MAX_VALUE));
+        JobRun failedRead = runJob("run-faulty", "cache-first", fastRetries);
+        assertEquals(1, failedRead.status, failedRead.err);
+        assertTrue(throttled.fired.get() > 0, throttled.toString());
+        assertTrue(failedRead.err.contains("cannot read s3a://corpus/shapes/images/" + name), failedRead.err);
+        assertNull(s3.blobs().getBlob("results", "run-faulty/_SUCCESS"));
+        proxy.clearRules();
+        String readLine = failedRead.err.lines().filter(l -> l.startsWith("dvlcap job failed")).findFirst().orElse("");
+        record(String.format("permanent read: %d SlowDown on GET %s, exit 1: %.200s%n", throttled.fired.get(), name,
+                readLine));
+
+        // Transient, with the template's retry settings, resuming the run that failed. A fresh engine
+        // and model cache, so that the model is copied and loaded again through the faults.
         List<String> retries = templateRetrySettings();
         assertFalse(retries.isEmpty(), "the template sets the S3A retry settings");
         EngineHolder.closeAll();
@@ -132,7 +149,7 @@ class S3FaultsJobTest {
                 proxy.add(slowDown("DELETE", "^/results/run-faulty/", 1)),
                 proxy.add(slowDown("PUT", "^/results/run-faulty/_SUCCESS", 1).copiesOnly()));
         long t0 = System.nanoTime();
-        JobRun faulty = runJob("run-faulty", "cache-faulty", retries);
+        JobRun faulty = runJob("run-faulty", "cache-faulty", retries, "--resume");
         double wall = (System.nanoTime() - t0) / 1e9;
         String fired = rules.stream().map(Rule::toString).collect(Collectors.joining("\n"));
         assertEquals(0, faulty.status, fired + "\n" + faulty.err);
