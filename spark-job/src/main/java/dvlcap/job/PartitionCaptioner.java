@@ -179,6 +179,10 @@ public final class PartitionCaptioner implements MapPartitionsFunction<Row, Row>
                 try {
                     bytes = reader.read(path);
                 } catch (IOException e) {
+                    if (!ImageBytesReader.isFileFault(e)) {
+                        throw new java.io.UncheckedIOException("cannot read " + path + " (the store failed, not the "
+                                + "file: the task fails so that it is retried): " + e.getMessage(), e);
+                    }
                     return PreparedImage.failed(id, "cannot read " + path + ": " + e.getMessage());
                 }
             }
