@@ -252,7 +252,8 @@ public final class BenchCommand {
             out.println(settings.decoder().name().toLowerCase(Locale.ROOT) + "\tskipped: " + e.getMessage());
             return;
         }
-        int[] tokens = {0}, blocks = {0}, captions = {0};
+        // tokens of all captions; tokens, count and blocks of those that ran verify steps
+        long[] tokens = {0}, verifyingTokens = {0}, verifying = {0}, blocks = {0};
         try (KvPool pool = kvBudget.newPool(subject.lm, backend, batch, factory.capacity(0));
              Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, pool,
                 new Scheduler.Listener() {
@@ -260,7 +261,8 @@ public final class BenchCommand {
                     public void finished(Scheduler.Finished f) {
                         tokens[0] += f.generated();
                         if (f.blocks() > 0) {
-                            captions[0]++;
+                            verifyingTokens[0] += f.generated();
+                            verifying[0]++;
                             blocks[0] += f.blocks();
                         }
                     }
@@ -285,9 +287,8 @@ public final class BenchCommand {
             long total = System.nanoTime() - t0;
             double seconds = total / 1e9;
             double decodeMsPerForward = forwards > 1 ? (total - first) / 1e6 / (forwards - 1) : 0;
-            // Speculative: each caption's first token is the prefill's, every later one a verify step's.
-            String perVerify = settings.decoder() == DecoderKind.SPECULATIVE && blocks[0] > 0
-                    ? String.format(Locale.ROOT, "%.3f", (double) (tokens[0] - captions[0]) / blocks[0]) : "-";
+            Double tokensPerVerify = settings.decoder().tokensPerVerify(verifyingTokens[0], verifying[0], blocks[0]);
+            String perVerify = tokensPerVerify == null ? "-" : String.format(Locale.ROOT, "%.3f", tokensPerVerify);
             out.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%.1f\t%.2f\t%.2f\t%.3f\t%s\t%.3f\t%d\t%d%n",
                     settings.decoder().name().toLowerCase(Locale.ROOT), factory.blockSize(), factory.steps(), forwards,
                     first / 1e6, decodeMsPerForward, tokens[0] / seconds,

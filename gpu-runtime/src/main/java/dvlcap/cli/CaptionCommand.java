@@ -138,7 +138,7 @@ public final class CaptionCommand {
         m.put("blocks", c.blocks());
         m.put("forward_passes", c.forwardPasses());
         m.put("tokens_per_forward", Math.round(c.tokensPerForward() * 1000) / 1000.0);
-        Double perVerify = provenance.tokensPerVerify(c.generatedTokens(), c.blocks());
+        Double perVerify = provenance.tokensPerVerify(c.generatedTokens(), 1, c.blocks());
         if (perVerify != null) {
             m.put("tokens_per_verify", Math.round(perVerify * 1000) / 1000.0);
         }

@@ -1,6 +1,8 @@
 package dvlcap.engine;
 
+import dvlcap.decode.DecoderKind;
 import dvlcap.model.ModelIdentity;
+import java.util.Locale;
 
 /**
  * What made an engine's captions, as it actually runs: the model's identity, the backend it took,
@@ -22,11 +24,10 @@ public record CaptionProvenance(ModelIdentity model, String backend, String deco
     }
 
     /**
-     * Accepted tokens per draft + verify step of one caption: null unless the decoder is speculative
-     * (the others have no verify step) or when no block ran (the prefill's token was the end).
-     * The first token comes from the prefill, every later one from a verify step.
+     * Tokens accepted per draft + verify step of captions made with these settings (see
+     * {@link DecoderKind#tokensPerVerify}): null unless the decoder is speculative and a step ran.
      */
-    public Double tokensPerVerify(long tokens, long blocks) {
-        return "speculative".equals(decoder) && blocks > 0 ? (double) (tokens - 1) / blocks : null;
+    public Double tokensPerVerify(long tokens, long captions, long verifies) {
+        return DecoderKind.valueOf(decoder.toUpperCase(Locale.ROOT)).tokensPerVerify(tokens, captions, verifies);
     }
 }

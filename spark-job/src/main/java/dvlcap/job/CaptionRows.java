@@ -38,7 +38,7 @@ public final class CaptionRows {
             double perForward = o.forwardPasses() == 0 ? 0 : (double) o.tokens() / o.forwardPasses();
             rows.add(RowFactory.create(o.id(), sources.get(i), o.caption(), o.status().value(), o.error(),
                     o.tokens(), o.blocks(), o.forwardPasses(), perForward,
-                    p.tokensPerVerify(o.tokens(), o.blocks()), o.visionMs(), o.prefillMs(),
+                    p.tokensPerVerify(o.tokens(), 1, o.blocks()), o.visionMs(), o.prefillMs(),
                     o.decodeMs(), o.latencyMs(), p.model().name(), p.model().hash(), p.dvlcapVersion(), p.backend(),
                     gpu, p.decoder(), p.blockSize(), p.steps(), p.subBlock(), p.remasking(), p.threshold(), runId));
         }

@@ -43,8 +43,9 @@ public final class MetricsCalculator {
                 sum(col(CaptionsTableSchema.FORWARD_PASSES)),
                 percentile_approx(when(col(CaptionsTableSchema.STATUS).equalTo(Status.OK.value()),
                         col(CaptionsTableSchema.LATENCY_MS)), lit(new double[] {0.5, 0.95}), lit(10000)),
-                // The verify steps' tokens: all but each caption's first, which the prefill chose.
-                sum(when(col(CaptionsTableSchema.BLOCKS).gt(0), col(CaptionsTableSchema.TOKENS).minus(1))),
+                // tokens and count of the captions that ran verify steps, and the steps
+                sum(when(col(CaptionsTableSchema.BLOCKS).gt(0), col(CaptionsTableSchema.TOKENS))),
+                sum(when(col(CaptionsTableSchema.BLOCKS).gt(0), 1).otherwise(0)),
                 sum(col(CaptionsTableSchema.BLOCKS)),
                 sort_array(collect_set(col(CaptionsTableSchema.GPU))))
                 .first();
@@ -56,10 +57,11 @@ public final class MetricsCalculator {
         double p50 = latency.size() > 0 && latency.get(0) != null ? latency.get(0) : 0;
         double p95 = latency.size() > 1 && latency.get(1) != null ? latency.get(1) : 0;
         double wall = Math.max(wallSeconds, 1e-9);
-        long verifiedTokens = agg.isNullAt(5) ? 0 : agg.getLong(5);
-        long blocks = agg.isNullAt(6) ? 0 : agg.getLong(6);
-        Double perVerify = provenance.tokensPerVerify(verifiedTokens + 1, blocks);
-        List<String> gpuList = agg.isNullAt(7) ? List.of() : agg.getList(7);
+        long verifyingTokens = agg.isNullAt(5) ? 0 : agg.getLong(5);
+        long verifying = agg.isNullAt(6) ? 0 : agg.getLong(6);
+        long blocks = agg.isNullAt(7) ? 0 : agg.getLong(7);
+        Double perVerify = provenance.tokensPerVerify(verifyingTokens, verifying, blocks);
+        List<String> gpuList = agg.isNullAt(8) ? List.of() : agg.getList(8);
         String gpus = gpuList.isEmpty() ? null : String.join(",", gpuList);
 
         CaptionScores scores = null;

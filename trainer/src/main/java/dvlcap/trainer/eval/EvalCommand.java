@@ -275,7 +275,7 @@ public final class EvalCommand {
             List<List<String>> refs = new ArrayList<>();
             double f1 = 0;
             int scenes = 0;
-            long tokens = 0, forwards = 0, blocks = 0;
+            long tokens = 0, forwards = 0, blocks = 0, verifyingTokens = 0, verifying = 0;
             for (int i = 0; i < entries.size(); i++) {
                 ManifestEntry e = entries.get(i);
                 CaptionResult r = results.get(i);
@@ -289,13 +289,15 @@ public final class EvalCommand {
                 tokens += r.counters().generatedTokens();
                 forwards += r.counters().forwardPasses();
                 blocks += r.counters().blocks();
+                if (r.counters().blocks() > 0) {
+                    verifyingTokens += r.counters().generatedTokens();
+                    verifying++;
+                }
             }
             CaptionScores scores = CaptionMetrics.score(hyps, refs);
             DecodingSettings s = options.settings();
             progress.printf(Locale.ROOT, "eval %s: %d captions in %.1f s%n", name, entries.size(), seconds);
-            // Speculative: every token after the prefill's came from a draft + verify pair (a "block").
-            Double perVerify = s.decoder() == DecoderKind.SPECULATIVE && blocks > 0
-                    ? (double) (tokens - entries.size()) / blocks : null;
+            Double perVerify = s.decoder().tokensPerVerify(verifyingTokens, verifying, blocks);
             EvalRun run = new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(),
                     engine.steps(), s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), s.subBlock(),
                     entries.size(), scores, scenes == 0 ? Double.NaN : f1 / scenes, tokens / seconds, (double) tokens / forwards,
