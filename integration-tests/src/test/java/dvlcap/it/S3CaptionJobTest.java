@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dvlcap.job.JobCommand;
 import dvlcap.testing.BadImages;
 import dvlcap.testing.TinyCheckpoints;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +54,7 @@ class S3CaptionJobTest {
             }
             assertNotNull(s3.blobs().getBlob("results", "run1/_SUCCESS"), "marker written to S3");
 
-            SparkSession spark = readerSession(s3);
+            SparkSession spark = StoreJob.reader("dvlcap-s3-check", s3.sparkConf());
             try {
                 List<Row> rows = spark.read().parquet("s3a://results/run1/captions").collectAsList();
                 assertEquals(expected.size(), rows.size());
@@ -92,33 +87,12 @@ class S3CaptionJobTest {
 
     /** Runs {@code dvlcap job} as the command line would, in a session of its own; returns its stdout. */
     private static String runJob(LoopbackS3 s3, Path cache, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--input", "s3a://corpus/shapes/images",
-                "--model", "s3a://models/tiny-bd", "--model-cache", cache.toString(),
-                "--output", "s3a://results/run1", "--master", "local[2]", "--backend", "cpu",
-                "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "1",
-                "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.driver.bindAddress=127.0.0.1"));
+        List<String> args = StoreJob.args("s3a://corpus/shapes/images", "s3a://models/tiny-bd", cache,
+                "s3a://results/run1", 1);
         args.addAll(List.of(extra));
         args.addAll(s3.sparkConf());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        String stdout = out.toString(StandardCharsets.UTF_8);
+        String stdout = StoreJob.runOk(args);
         assertTrue(stdout.contains("images captioned"), stdout);
         return stdout;
-    }
-
-    private static SparkSession readerSession(LoopbackS3 s3) {
-        SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("dvlcap-s3-check")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1");
-        List<String> conf = s3.sparkConf();
-        for (int i = 1; i < conf.size(); i += 2) {
-            String kv = conf.get(i);
-            int eq = kv.indexOf('=');
-            b = b.config(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return b.getOrCreate();
     }
 }

@@ -12,12 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dvlcap.it.FaultyS3Proxy.Kind;
 import dvlcap.it.FaultyS3Proxy.Rule;
 import dvlcap.job.EngineHolder;
-import dvlcap.job.JobCommand;
 import dvlcap.testing.BadImages;
 import dvlcap.testing.TinyCheckpoints;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,22 +90,22 @@ class S3FaultsJobTest {
                 "--conf", "spark.hadoop.fs.s3a.retry.throttle.limit=1",
                 "--conf", "spark.hadoop.fs.s3a.retry.throttle.interval=10ms");
         Rule refuse = proxy.add(slowDown("PUT", "^/results/run-refused/captions/", Integer.MAX_VALUE));
-        JobRun refused = runJob("run-refused", "cache-refused", fastRetries);
-        assertEquals(1, refused.status, refused.err);
+        StoreJob.Run refused = runJob("run-refused", "cache-refused", fastRetries);
+        assertEquals(1, refused.status(), refused.err());
         assertTrue(refuse.fired.get() > 0, refuse.toString());
         // S3A names the operation and the key: "PUT 0-byte object on run-refused/captions/_temporary/0".
-        assertTrue(refused.err.contains("on run-refused/captions/"), refused.err);
+        assertTrue(refused.err().contains("on run-refused/captions/"), refused.err());
         assertNull(s3.blobs().getBlob("results", "run-refused/_SUCCESS"));
         proxy.clearRules();
-        JobRun resumed = runJob("run-refused", "cache-refused", fastRetries, "--resume");
-        assertEquals(0, resumed.status, resumed.err);
+        StoreJob.Run resumed = runJob("run-refused", "cache-refused", fastRetries, "--resume");
+        assertEquals(0, resumed.status(), resumed.err());
         Map<String, Row> reference = captions("run-refused");
         assertEquals(expected.keySet(), reference.keySet(), "every image exactly once");
         for (Map.Entry<String, BadImages.Expected> e : expected.entrySet()) {
             assertEquals(e.getValue().valid() ? "ok" : "error", reference.get(e.getKey()).getAs("status"), e.getKey());
         }
         assertNotNull(s3.blobs().getBlob("results", "run-refused/_SUCCESS"));
-        String failedLine = refused.err.lines().filter(l -> l.startsWith("dvlcap job failed")).findFirst().orElse("");
+        String failedLine = refused.err().lines().filter(l -> l.startsWith("dvlcap job failed")).findFirst().orElse("");
         record(String.format("permanent: %d SlowDown on PUT results/run-refused/captions/*, exit 1: %.160s%n"
                 + "  resumed without the fault: rows %d of %d, lost 0, duplicates 0%n", refuse.fired.get(), failedLine,
                 reference.size(), expected.size()));
@@ -119,13 +116,13 @@ class S3FaultsJobTest {
                 .findFirst().orElseThrow();
         Rule throttled = proxy.add(slowDown("GET", "^/corpus/shapes/images/" + Pattern.quote(name) + "$",
                 Integer.MAX_VALUE));
-        JobRun failedRead = runJob("run-faulty", "cache-first", fastRetries);
-        assertEquals(1, failedRead.status, failedRead.err);
+        StoreJob.Run failedRead = runJob("run-faulty", "cache-first", fastRetries);
+        assertEquals(1, failedRead.status(), failedRead.err());
         assertTrue(throttled.fired.get() > 0, throttled.toString());
-        assertTrue(failedRead.err.contains("cannot read s3a://corpus/shapes/images/" + name), failedRead.err);
+        assertTrue(failedRead.err().contains("cannot read s3a://corpus/shapes/images/" + name), failedRead.err());
         assertNull(s3.blobs().getBlob("results", "run-faulty/_SUCCESS"));
         proxy.clearRules();
-        String readLine = failedRead.err.lines().filter(l -> l.startsWith("dvlcap job failed")).findFirst().orElse("");
+        String readLine = failedRead.err().lines().filter(l -> l.startsWith("dvlcap job failed")).findFirst().orElse("");
         record(String.format("permanent read: %d SlowDown on GET %s, exit 1: %.200s%n", throttled.fired.get(), name,
                 readLine));
 
@@ -149,10 +146,10 @@ class S3FaultsJobTest {
                 proxy.add(slowDown("DELETE", "^/results/run-faulty/", 1)),
                 proxy.add(slowDown("PUT", "^/results/run-faulty/_SUCCESS", 1).copiesOnly()));
         long t0 = System.nanoTime();
-        JobRun faulty = runJob("run-faulty", "cache-faulty", retries, "--resume");
+        StoreJob.Run faulty = runJob("run-faulty", "cache-faulty", retries, "--resume");
         double wall = (System.nanoTime() - t0) / 1e9;
         String fired = rules.stream().map(Rule::toString).collect(Collectors.joining("\n"));
-        assertEquals(0, faulty.status, fired + "\n" + faulty.err);
+        assertEquals(0, faulty.status(), fired + "\n" + faulty.err());
         for (Rule r : rules) {
             assertEquals(0, r.remaining.get(), "every fault was injected: " + r + "\n" + fired);
         }
@@ -188,25 +185,15 @@ class S3FaultsJobTest {
         return conf;
     }
 
-    private record JobRun(int status, String out, String err) {
-    }
-
     /** Runs {@code dvlcap job} as S3CaptionJobTest does, with s3a pointed at the faulty proxy. */
-    private JobRun runJob(String output, String cache, List<String> retries, String... extra) {
-        List<String> args = new ArrayList<>(List.of("--input", "s3a://corpus/shapes/images",
-                "--model", "s3a://models/tiny-bd", "--model-cache", dir.resolve(cache).toString(),
-                "--output", "s3a://results/" + output, "--master", "local[2]", "--backend", "cpu",
-                "--max-new-tokens", "6", "--batch-size", "4", "--partitions", "2", "--progress-seconds", "1",
-                "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                "--conf", "spark.driver.bindAddress=127.0.0.1"));
+    private StoreJob.Run runJob(String output, String cache, List<String> retries, String... extra) {
+        List<String> args = StoreJob.args("s3a://corpus/shapes/images", "s3a://models/tiny-bd", dir.resolve(cache),
+                "s3a://results/" + output, 1);
         args.addAll(List.of(extra));
         args.addAll(storeConf());
         args.addAll(retries);
         closeCachedFileSystems();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = JobCommand.run(args.toArray(String[]::new), new PrintStream(out, true), new PrintStream(err, true));
-        return new JobRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return StoreJob.run(args);
     }
 
     /** LoopbackS3's settings with the endpoint moved to the proxy and its own retry settings left out. */
@@ -227,17 +214,8 @@ class S3FaultsJobTest {
 
     /** The captions table by file name, read straight from S3Proxy; fails on a duplicate id. */
     private Map<String, Row> captions(String output) {
-        SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("dvlcap-s3-faults-check")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1");
-        List<String> conf = s3.sparkConf();
-        for (int i = 1; i < conf.size(); i += 2) {
-            String kv = conf.get(i);
-            int eq = kv.indexOf('=');
-            b = b.config(kv.substring(0, eq), kv.substring(eq + 1));
-        }
         closeCachedFileSystems();
-        SparkSession spark = b.getOrCreate();
+        SparkSession spark = StoreJob.reader("dvlcap-s3-faults-check", s3.sparkConf());
         try {
             Map<String, Row> byName = new HashMap<>();
             for (Row r : spark.read().parquet("s3a://results/" + output + "/captions").collectAsList()) {
