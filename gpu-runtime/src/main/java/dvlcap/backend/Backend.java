@@ -2,6 +2,8 @@ package dvlcap.backend;
 
 import dvlcap.model.StoredTensor;
 
+import java.util.Optional;
+
 /**
  * The tensor operations the model needs. All matrices are row-major float32; offsets and sizes
  * count elements. Implementations must give each output row a result that does not depend on
@@ -142,6 +144,17 @@ public interface Backend extends AutoCloseable {
      * only ids and confidences cross to the host.
      */
     void argmaxConfidence(Tensor logits, int rows, int vocab, int[] ids, float[] confidence);
+
+    /**
+     * A new backend of the same kind for another thread (the vision tower encoding beside decoding),
+     * whose tensors this one reads directly and which shares no mutable state with it; the caller
+     * owns and closes it. Empty when tensors cannot cross: a device context is bound to its thread
+     * and its memory budget is shared, so the CUDA backend (and the default) encodes on the thread
+     * that decodes.
+     */
+    default Optional<Backend> sibling() {
+        return Optional.empty();
+    }
 
     @Override
     default void close() {

@@ -11,6 +11,12 @@ public final class ScalarBackend extends CpuBackend {
         return "cpu-scalar";
     }
 
+    /** Heap tensors cross threads freely, and this backend keeps no state. */
+    @Override
+    public java.util.Optional<Backend> sibling() {
+        return java.util.Optional.of(new ScalarBackend());
+    }
+
     @Override
     public void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows) {
         CpuWeight cw = CpuWeight.of(w);

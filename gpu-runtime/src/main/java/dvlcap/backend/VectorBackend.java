@@ -10,12 +10,14 @@ public final class VectorBackend extends CpuBackend {
     private final VectorMatmul matmul;
     private final VectorAttention attention;
     private final VectorOps ops;
+    private final WorkerPool pool;
 
     public VectorBackend() {
         this(WorkerPool.shared());
     }
 
     VectorBackend(WorkerPool pool) {
+        this.pool = pool;
         this.matmul = new VectorMatmul(pool);
         this.attention = new VectorAttention(pool);
         this.ops = new VectorOps(pool);
@@ -29,6 +31,12 @@ public final class VectorBackend extends CpuBackend {
     @Override
     public String name() {
         return "cpu-vector";
+    }
+
+    /** Heap tensors cross threads freely; the worker pool is shared (it takes calls from any thread). */
+    @Override
+    public java.util.Optional<Backend> sibling() {
+        return java.util.Optional.of(new VectorBackend(pool));
     }
 
     @Override

@@ -13,10 +13,8 @@ import dvlcap.nn.RopePositions;
 import dvlcap.nn.Segment;
 import dvlcap.nn.VisionEncoder;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -29,6 +27,9 @@ import java.util.OptionalInt;
  * may need (prompt + most new tokens, rounded up to blocks); otherwise it waits, in order, until
  * running sequences finish and give their pages back. Device memory outside the pool (activations)
  * may still run out; then the batch shrinks as a last resort. Single-threaded: call it from one thread.
+ *
+ * <p>Vision: images come from a {@link VisionQueue}, encoded at admission or ahead of it on a thread
+ * of their own; admission takes jobs in order and never waits for an image while sequences run.
  */
 public final class Scheduler implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Scheduler.class);
@@ -73,16 +74,17 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private final Qwen2Model lm;
-    private final VisionEncoder vision;
     private final Backend backend;
     private final SequenceFactory factory;
     private final KvPool pool;
     private final Listener listener;
-    private final Deque<Job> waiting = new ArrayDeque<>();
+    /** Jobs not yet admitted, in order, with their images encoded at admission or ahead of it. */
+    private final VisionQueue waiting;
     private final List<Active> active = new ArrayList<>();
     private final BatchShrinkPolicy shrink = new BatchShrinkPolicy();
     private int batchCap;
     private Tensor input;
+    private boolean closed;
 
     /**
      * @param pool where the sequences' keys and values live; owned by the caller, who closes it after
@@ -98,11 +100,20 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler(Backend backend, Qwen2Model lm, VisionEncoder vision, SequenceFactory factory, int maxBatch,
                      KvPool pool, Listener listener) {
+        this(backend, lm, VisionQueue.inline(vision), factory, maxBatch, pool, listener);
+    }
+
+    /**
+     * A scheduler whose images come from {@code waiting} (encoded at admission or ahead of it, on
+     * another thread); it owns the queue and closes it.
+     */
+    public Scheduler(Backend backend, Qwen2Model lm, VisionQueue waiting, SequenceFactory factory, int maxBatch,
+                     KvPool pool, Listener listener) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + maxBatch);
         }
         this.lm = lm;
-        this.vision = vision;
+        this.waiting = waiting;
         this.backend = backend;
         this.factory = factory;
         this.batchCap = maxBatch;
@@ -257,8 +268,12 @@ public final class Scheduler implements AutoCloseable {
         active.clear();
     }
 
+    /**
+     * Admits waiting jobs in order while the batch and the KV pool allow. An image not encoded yet
+     * makes admission stop, not wait, as long as there are sequences to decode; with none, it waits.
+     */
     private void admit() {
-        while (active.size() < batchCap && !waiting.isEmpty()) {
+        while (active.size() < batchCap && waiting.headReady(active.isEmpty())) {
             Job job = waiting.peek();
             KvCache cache;
             try {
@@ -271,19 +286,12 @@ public final class Scheduler implements AutoCloseable {
             if (cache == null) {
                 return; // the pool is full: wait, in order, for running sequences to give pages back
             }
-            waiting.poll();
             Tensor image = null;
             try {
-                long t0 = System.nanoTime();
-                if (job.image() != null) {
-                    if (vision == null) {
-                        throw new IllegalArgumentException("this engine has no vision tower");
-                    }
-                    image = vision.encode(job.image());
-                }
-                double visionMs = (System.nanoTime() - t0) / 1e6;
+                VisionQueue.Encoded encoded = waiting.take(); // removes the job whatever happens
+                image = encoded.image();
                 Active a = new Active(job, factory.create(job.id(), job.prompt(), cache), image);
-                a.visionMs = visionMs;
+                a.visionMs = encoded.visionMs();
                 active.add(a);
             } catch (RuntimeException e) {
                 if (image != null) {
@@ -317,11 +325,24 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails what is running and waiting, stops the vision queue and frees every image it held.
+     * Idempotent, so that an owner may call it after a failure that already failed everything.
+     */
     @Override
     public void close() {
-        failActive(new IllegalStateException("engine closed"));
-        if (input != null) {
-            input.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            failAll(new IllegalStateException("engine closed"));
+        } finally {
+            waiting.close();
+            if (input != null) {
+                input.close();
+                input = null;
+            }
         }
     }
 }

@@ -44,6 +44,7 @@ public final class CaptionEngine implements AutoCloseable {
     private final LlavaModel model;
     private final KvPool pool;
     private final Backend backend;
+    private final VisionPlacement placement;
     private final CaptionPrompt prompt;
     private final VisionPreprocessor preprocessor;
     private final Scheduler scheduler;
@@ -59,23 +60,25 @@ public final class CaptionEngine implements AutoCloseable {
     private record Pending(CaptionRequest request, CompletableFuture<CaptionResult> future) {
     }
 
-    private CaptionEngine(ModelDirectory files, Backend backend, EngineOptions options) {
+    private CaptionEngine(ModelDirectory files, Backend backend, VisionPlacement placement, EngineOptions options) {
         this.files = files;
         this.identity = ModelIdentity.of(files.dir());
         this.backend = backend;
+        this.placement = placement;
         this.options = options;
         ModelConfig config = files.config();
         this.factory = new SequenceFactory(options.settings(), config.decoding());
         this.prompt = files.captionPrompt();
         this.preprocessor = VisionPreprocessors.load(files.preprocessorConfig(), config);
-        this.model = LlavaModel.load(backend, config, files.weights());
+        this.model = LlavaModel.load(backend, placement.backend(backend), config, files.weights());
         try {
             this.pool = options.kvBudget().newPool(model.lm(), backend, options.maxBatch(), factory.capacity(0));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-        this.scheduler = new Scheduler(model, factory, options.maxBatch(), pool, new Scheduler.Listener() {
+        this.scheduler = new Scheduler(backend, model.lm(), placement.queue(model.vision()), factory,
+                options.maxBatch(), pool, new Scheduler.Listener() {
             @Override
             public void finished(Scheduler.Finished f) {
                 complete(f);
@@ -103,14 +106,20 @@ public final class CaptionEngine implements AutoCloseable {
     static CaptionEngine load(Path modelDir, EngineOptions options, java.util.function.Supplier<Backend> backends) {
         ModelDirectory files = ModelDirectory.open(modelDir);
         Backend backend = null;
+        VisionPlacement placement = null;
         try {
             backend = backends.get();
+            placement = VisionPlacement.choose(backend, options.visionQueue());
             long t0 = System.nanoTime();
-            CaptionEngine e = new CaptionEngine(files, backend, options);
-            LOG.info("loaded {} on {} in {} ms (block size {}, steps {}, batch {})", modelDir, backend.name(),
-                    (System.nanoTime() - t0) / 1_000_000, e.factory.blockSize(), e.factory.steps(), options.maxBatch());
+            CaptionEngine e = new CaptionEngine(files, backend, placement, options);
+            LOG.info("loaded {} on {} in {} ms (block size {}, steps {}, batch {}; images encoded {})", modelDir,
+                    backend.name(), (System.nanoTime() - t0) / 1_000_000, e.factory.blockSize(), e.factory.steps(),
+                    options.maxBatch(), placement.describe());
             return e;
         } catch (RuntimeException e) {
+            if (placement != null) {
+                placement.close();
+            }
             if (backend != null) {
                 backend.close();
             }
@@ -285,9 +294,13 @@ public final class CaptionEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
+            // after an Error the engine thread did not close the scheduler: stop the vision thread
+            // and free the images it held before the tower goes (a no-op after a normal stop)
+            scheduler.close();
             pool.close(); // fails if a sequence kept its pages: a leak
         } finally {
             model.close();
+            placement.close();
             backend.close();
             files.close();
         }

@@ -9,8 +9,15 @@ import dvlcap.decode.DecodingSettings;
  * @param maxBatch most sequences decoded together
  * @param backend backend name for {@link dvlcap.backend.Backends#create}: auto, cpu, vector, scalar, cuda
  * @param kvBudget how much memory the engine's KV pool takes (the pool decides how many sequences run)
+ * @param visionQueue most images encoded ahead of admission and not yet admitted, on a backend
+ *        where the vision tower has a thread of its own (see {@link VisionPlacement}); 0 encodes
+ *        each image at admission on the decoding thread
  */
-public record EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget) {
+public record EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget,
+                            int visionQueue) {
+
+    /** Images encoded ahead per sequence of the batch: enough to refill a whole batch, and once more. */
+    public static final int VISION_QUEUE_PER_SEQUENCE = 2;
 
     public EngineOptions {
         if (maxBatch < 1) {
@@ -19,6 +26,13 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, String back
         if (kvBudget == null) {
             throw new IllegalArgumentException("KV budget missing: use KvBudget.auto()");
         }
+        if (visionQueue < 0) {
+            throw new IllegalArgumentException("vision queue must be >= 0 images, got " + visionQueue);
+        }
+    }
+
+    public EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget) {
+        this(settings, maxBatch, backend, kvBudget, defaultVisionQueue(maxBatch));
     }
 
     public EngineOptions(DecodingSettings settings, int maxBatch, String backend) {
@@ -27,5 +41,14 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, String back
 
     public static EngineOptions defaults() {
         return new EngineOptions(DecodingSettings.defaults(), 16, "auto", KvBudget.auto());
+    }
+
+    /** The same options with {@code images} encoded ahead at most (0: at admission). */
+    public EngineOptions withVisionQueue(int images) {
+        return new EngineOptions(settings, maxBatch, backend, kvBudget, images);
+    }
+
+    static int defaultVisionQueue(int maxBatch) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) VISION_QUEUE_PER_SEQUENCE * Math.max(1, maxBatch));
     }
 }

@@ -25,13 +25,21 @@ public final class LlavaModel implements AutoCloseable {
 
     /** Loads every weight, checking shapes against {@code config}; errors name file and tensor. */
     public static LlavaModel load(Backend backend, ModelConfig config, WeightSource source) {
+        return load(backend, backend, config, source);
+    }
+
+    /**
+     * The same with the vision encoder on {@code visionBackend}, whose tensors {@code backend} can read
+     * (a {@link Backend#sibling()}, so that images are encoded on another thread); the caller owns both.
+     */
+    public static LlavaModel load(Backend backend, Backend visionBackend, ModelConfig config, WeightSource source) {
         // qwen2.5-vl: the LM under Qwen2's names whatever the release's layout, with its position scheme
         Qwen2Model lm = config.isQwenVl()
                 ? Qwen2Model.load(backend, config.text(), QwenVlTensorNames.detect(source).lmView(source),
                         config.qwenVl().mropeSection())
                 : new Qwen2Model(backend, config.text(), source);
         try {
-            return new LlavaModel(config, backend, VisionEncoders.load(backend, config, source), lm);
+            return new LlavaModel(config, backend, VisionEncoders.load(visionBackend, config, source), lm);
         } catch (RuntimeException e) {
             lm.close();
             throw e;
