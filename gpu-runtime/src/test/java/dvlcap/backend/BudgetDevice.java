@@ -1,10 +1,16 @@
 package dvlcap.backend;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 /**
  * A fake device for memory tests: heap tensors with the scalar backend's math, under limits a GPU
  * would impose — a total byte budget over all live tensors, and optionally a number of allocations
  * after which every further one fails — with the accounting (live tensors, bytes in use, peak) that
- * lets a test see a leak.
+ * lets a test see a leak. The accounting is synchronized: a tensor made on one thread (the vision
+ * worker's) may be closed on another. A device made {@link #withSiblings} hands out siblings,
+ * each a budget device of its own, so that a test can see what the vision thread left.
  */
 public final class BudgetDevice extends CpuBackend {
     private final ScalarBackend math = new ScalarBackend();
@@ -15,6 +21,8 @@ public final class BudgetDevice extends CpuBackend {
     private int live;
     private int refusals;
     private volatile Error fatal;
+    private boolean siblingsAllowed;
+    private final List<BudgetDevice> siblings = new CopyOnWriteArrayList<>();
 
     private BudgetDevice(long budgetBytes, int allocations) {
         this.budgetBytes = budgetBytes;
@@ -31,6 +39,28 @@ public final class BudgetDevice extends CpuBackend {
         return new BudgetDevice(bytes, Integer.MAX_VALUE);
     }
 
+    /** An unlimited device whose {@link #sibling()} is another unlimited device (a CPU backend's behaviour). */
+    public static BudgetDevice withSiblings() {
+        BudgetDevice d = new BudgetDevice(Long.MAX_VALUE, Integer.MAX_VALUE);
+        d.siblingsAllowed = true;
+        return d;
+    }
+
+    @Override
+    public Optional<Backend> sibling() {
+        if (!siblingsAllowed) {
+            return Optional.empty();
+        }
+        BudgetDevice s = new BudgetDevice(Long.MAX_VALUE, Integer.MAX_VALUE);
+        siblings.add(s);
+        return Optional.of(s);
+    }
+
+    /** The siblings handed out so far. */
+    public List<BudgetDevice> siblings() {
+        return List.copyOf(siblings);
+    }
+
     @Override
     public String name() {
         return "budget-device";
@@ -42,7 +72,7 @@ public final class BudgetDevice extends CpuBackend {
     }
 
     @Override
-    public Tensor allocate(int n) {
+    public synchronized Tensor allocate(int n) {
         Error e = fatal;
         if (e != null) {
             fatal = null;
@@ -61,25 +91,27 @@ public final class BudgetDevice extends CpuBackend {
         peak = Math.max(peak, inUse);
         live++;
         return new CpuTensor(new float[n], () -> {
-            inUse -= bytes;
-            live--;
+            synchronized (this) {
+                inUse -= bytes;
+                live--;
+            }
         });
     }
 
-    public long bytesInUse() {
+    public synchronized long bytesInUse() {
         return inUse;
     }
 
-    public long peakBytes() {
+    public synchronized long peakBytes() {
         return peak;
     }
 
     /** Tensors allocated and not yet closed. */
-    public int liveTensors() {
+    public synchronized int liveTensors() {
         return live;
     }
 
-    public int refusals() {
+    public synchronized int refusals() {
         return refusals;
     }
 

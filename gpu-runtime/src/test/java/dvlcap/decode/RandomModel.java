@@ -33,6 +33,11 @@ final class RandomModel {
         return LlavaModel.load(backend, config, new RandomWeightSource(config, seed));
     }
 
+    /** The same weights with the vision tower on {@code vision} (encoding on a thread of its own). */
+    static LlavaModel load(Backend backend, Backend vision, ModelConfig config, long seed) {
+        return LlavaModel.load(backend, vision, config, new RandomWeightSource(config, seed));
+    }
+
     /** A prompt of {@code before} text ids, the image rows, then {@code after} text ids. */
     static int[] prompt(ModelConfig config, long seed, int before, int after) {
         SplittableRandom r = new SplittableRandom(seed);
