@@ -51,4 +51,34 @@ class EngineFailureTest {
         // close() still released the model and the pool: nothing left on the device
         assertTrue(device.liveTensors() == 0, device.liveTensors() + " tensors left");
     }
+
+    @Test
+    void anErrorInAForwardLeavesNoImageOnTheVisionThreadsDevice() throws Exception {
+        Path model = TinyCheckpoints.write(dir.resolve("tiny"), TinyCheckpoints.Spec.tiny(3));
+        BudgetDevice device = BudgetDevice.withSiblings();
+        EngineOptions options = new EngineOptions(DecodingSettings.defaults().withMaxNewTokens(4), 2, "cpu")
+                .withVisionQueue(3);
+        List<CompletableFuture<CaptionResult>> futures = new ArrayList<>();
+        try (CaptionEngine engine = CaptionEngine.load(model, options, () -> device)) {
+            assertTrue(device.siblings().size() == 1, "the vision tower runs on a sibling device");
+            List<CaptionRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 8; i++) { // a batch running, three encoded ahead, the rest waiting
+                BufferedImage im = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
+                im.setRGB(i, i, 0xff00ff);
+                requests.add(new CaptionRequest("img" + i, engine.preprocessor().preprocess(im), null));
+            }
+            device.failNextAllocationWith(new OutOfMemoryError("test: the device ran out mid-forward"));
+            requests.forEach(r -> futures.add(engine.submit(r)));
+            for (CompletableFuture<CaptionResult> f : futures) {
+                ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                        () -> f.get(60, TimeUnit.SECONDS));
+                assertTrue(e.getCause().getMessage().contains("the device ran out mid-forward"),
+                        e.getCause().getMessage());
+            }
+        }
+        BudgetDevice vision = device.siblings().get(0);
+        assertTrue(vision.peakBytes() > 0, "the vision tower was loaded on the sibling");
+        assertTrue(vision.liveTensors() == 0, vision.liveTensors() + " tensors left on the vision device");
+        assertTrue(device.liveTensors() == 0, device.liveTensors() + " tensors left on the LM's device");
+    }
 }
