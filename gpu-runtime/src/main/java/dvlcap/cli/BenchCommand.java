@@ -11,7 +11,9 @@ import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.Scheduler;
 import dvlcap.decode.SequenceFactory;
+import dvlcap.engine.EngineOptions;
 import dvlcap.engine.KvBudget;
+import dvlcap.engine.VisionPlacement;
 import dvlcap.image.VisionInput;
 import dvlcap.image.VisionPreprocessors;
 import dvlcap.model.DType;
@@ -74,6 +76,9 @@ public final class BenchCommand {
                                         with the causal-LM loss only); default ar,block; 'none'
                                         skips part 2
               --backend NAME            auto (default), cpu, vector, scalar or cuda
+              --vision-queue N          with --model: images encoded ahead of admission on a
+                                        thread of their own, on CPU backends (default 2 x batch
+                                        size); 0 encodes each image at admission
               --kv-budget SIZE          memory of the KV pool of part 2: %s
                                         (default auto: a quarter of the free heap on CPU, 70%%
                                         of free device memory on CUDA); its pages used (peak of
@@ -90,7 +95,7 @@ public final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
+        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images", "vision-queue",
                 "decoders", "backend", "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
@@ -140,15 +145,20 @@ public final class BenchCommand {
             return 0;
         }
 
-        try (Backend backend = Backends.create(backendName)) {
+        int visionQueue = a.integer("vision-queue", EngineOptions.defaultVisionQueue(batch), 0);
+        try (Backend backend = Backends.create(backendName);
+             VisionPlacement placement = VisionPlacement.choose(backend, visionQueue)) {
             long t0 = System.nanoTime();
             Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)
-                    : Subject.model(backend, Path.of(a.string("model", null)));
+                    : Subject.model(backend, placement.backend(backend), Path.of(a.string("model", null)));
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             try (subject) {
                 out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
                 out.printf(Locale.ROOT, "# load: %.2f s; %s%n", loadSeconds, memory());
+                if (subject.vision != null) {
+                    out.printf(Locale.ROOT, "# images encoded %s%n", placement.describe());
+                }
                 out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d (first_ms: the"
                         + " untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
                         subject.prompt.length, iterations);
@@ -162,7 +172,7 @@ public final class BenchCommand {
                             settings.maxNewTokens());
                     out.println("decoder\tblock\tsteps\tforwards\tfirst_forward_ms\tms_per_later_forward\ttokens_per_s\ttokens_per_forward\ttokens_per_verify\timages_per_s\tkv_pages_peak\tkv_pages_total");
                     for (DecoderKind d : decoders) {
-                        decode(out, backend, subject, settings.withDecoder(d), batch, images, kvBudget);
+                        decode(out, backend, placement, subject, settings.withDecoder(d), batch, images, kvBudget);
                     }
                 }
                 out.printf(Locale.ROOT, "# memory at the end: %s%n", memory());
@@ -236,8 +246,8 @@ public final class BenchCommand {
         }
     }
 
-    private static void decode(PrintStream out, Backend backend, Subject subject, DecodingSettings settings, int batch,
-                               int images, KvBudget kvBudget) {
+    private static void decode(PrintStream out, Backend backend, VisionPlacement placement, Subject subject,
+                               DecodingSettings settings, int batch, int images, KvBudget kvBudget) {
         SequenceFactory factory;
         try {
             DecodingDefaults model = subject.config.decoding();
@@ -255,7 +265,7 @@ public final class BenchCommand {
         // tokens of all captions; tokens, count and blocks of those that ran verify steps
         long[] tokens = {0}, verifyingTokens = {0}, verifying = {0}, blocks = {0};
         try (KvPool pool = kvBudget.newPool(subject.lm, backend, batch, factory.capacity(0));
-             Scheduler s = new Scheduler(backend, subject.lm, subject.vision, factory, batch, pool,
+             Scheduler s = new Scheduler(backend, subject.lm, placement.queue(subject.vision), factory, batch, pool,
                 new Scheduler.Listener() {
                     @Override
                     public void finished(Scheduler.Finished f) {
@@ -330,11 +340,11 @@ public final class BenchCommand {
             return new Subject("shape " + shape + " (random weights, LM only)", config, lm, null, null, prompt, null, lm);
         }
 
-        static Subject model(Backend b, Path dir) {
+        static Subject model(Backend b, Backend vision, Path dir) {
             try (ModelDirectory files = ModelDirectory.open(dir)) {
                 VisionInput image = VisionPreprocessors.load(files.preprocessorConfig(), files.config())
                         .preprocess(noise(BENCH_IMAGE_WIDTH, BENCH_IMAGE_HEIGHT));
-                LlavaModel m = LlavaModel.load(b, files.config(), files.weights());
+                LlavaModel m = LlavaModel.load(b, vision, files.config(), files.weights());
                 int[] prompt = InputRows.prompt(files.captionPrompt().tokens(), m.vision().tokens(image));
                 return new Subject("model " + dir, files.config(), m.lm(), m.vision(), image, prompt,
                         m.positions(prompt, image), m);

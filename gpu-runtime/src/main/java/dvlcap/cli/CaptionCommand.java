@@ -47,6 +47,9 @@ public final class CaptionCommand {
                                         suffix (2g, 512m), a fraction of free memory in (0, 1]
                                         (0.5), or auto (default: a quarter of the free heap on
                                         CPU, 70% of free device memory on CUDA)
+              --vision-queue N          images encoded ahead of decoding on a thread of their
+                                        own, on CPU backends (default 2 x batch size); 0
+                                        encodes each image when it joins the batch
               --json                    JSON lines with counters
               --help                    this text
             """;
@@ -56,7 +59,7 @@ public final class CaptionCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new java.util.HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "batch-size", "prompt", "backend", KvBudgetFlag.NAME));
+        valued.addAll(Set.of("model", "batch-size", "prompt", "backend", "vision-queue", KvBudgetFlag.NAME));
         Args a = Args.parse("caption", argv, valued, Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -67,8 +70,9 @@ public final class CaptionCommand {
             throw new Args.UsageException("'caption' needs at least one IMAGE (see --help)");
         }
         String backend = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
-        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), a.integer("batch-size", 16, 1), backend,
-                KvBudgetFlag.of(a));
+        int batch = a.integer("batch-size", 16, 1);
+        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), batch, backend, KvBudgetFlag.of(a),
+                a.integer("vision-queue", EngineOptions.defaultVisionQueue(batch), 0));
         String prompt = a.string("prompt", null);
         boolean json = a.flag("json");
         ImageDecoder decoder = new ImageDecoder();

@@ -48,7 +48,8 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, String back
         return new EngineOptions(settings, maxBatch, backend, kvBudget, images);
     }
 
-    static int defaultVisionQueue(int maxBatch) {
+    /** The default of {@link #visionQueue}: {@value #VISION_QUEUE_PER_SEQUENCE} images per sequence of the batch. */
+    public static int defaultVisionQueue(int maxBatch) {
         return (int) Math.min(Integer.MAX_VALUE, (long) VISION_QUEUE_PER_SEQUENCE * Math.max(1, maxBatch));
     }
 }
