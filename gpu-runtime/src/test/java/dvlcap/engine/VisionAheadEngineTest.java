@@ -2,9 +2,14 @@ package dvlcap.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dvlcap.backend.Backend;
 import dvlcap.backend.Backends;
+import dvlcap.backend.BudgetDevice;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.testing.TinyCheckpoints;
 import java.awt.image.BufferedImage;
@@ -62,12 +67,16 @@ class VisionAheadEngineTest {
 
     @Test
     void theChoiceOfWhereImagesAreEncodedIsMadeFromTheBackendAndTheQueueSize() {
-        try (VisionPlacement cpu = VisionPlacement.choose(Backends.create("cpu"), 4);
-             VisionPlacement off = VisionPlacement.choose(Backends.create("cpu"), 0);
-             VisionPlacement device = VisionPlacement.choose(dvlcap.backend.BudgetDevice.withBudget(1 << 30), 4)) {
+        try (Backend lm = Backends.create("cpu"); Backend fake = BudgetDevice.withBudget(1 << 30);
+             VisionPlacement cpu = VisionPlacement.choose(lm, 4);
+             VisionPlacement off = VisionPlacement.choose(lm, 0);
+             VisionPlacement device = VisionPlacement.choose(fake, 4)) {
             assertTrue(cpu.ownThread(), "a CPU backend lends the tower a sibling of its own");
-            assertTrue(!off.ownThread(), "a queue of 0 encodes at admission");
-            assertTrue(!device.ownThread(), "a device without siblings (CUDA) encodes on the decoding thread");
+            assertNotSame(lm, cpu.backend(lm), "the tower does not share the decoder's backend instance");
+            assertFalse(off.ownThread(), "a queue of 0 encodes at admission");
+            assertSame(lm, off.backend(lm));
+            assertFalse(device.ownThread(), "a device without siblings (CUDA) encodes on the decoding thread");
+            assertSame(fake, device.backend(fake));
         }
     }
 }
