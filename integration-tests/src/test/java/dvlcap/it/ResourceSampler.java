@@ -1,6 +1,5 @@
 package dvlcap.it;
 
-import dvlcap.job.ArrowMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.BufferPoolMXBean;
@@ -14,13 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * Samples this JVM's resources on a daemon thread while a run goes on: the live heap (after a full
- * GC, so garbage does not count), direct buffers, the Arrow root allocator, open file descriptors
- * and threads.
+ * GC, so garbage does not count), direct buffers, open file descriptors and threads.
  */
 final class ResourceSampler {
 
     /** One sample; {@code fds} is -1 where /proc/self/fd does not exist. */
-    record Sample(double seconds, long heap, long direct, long arrow, long fds, int threads, int dvlcapThreads) {
+    record Sample(double seconds, long heap, long direct, long fds, int threads, int dvlcapThreads) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
@@ -86,17 +84,17 @@ final class ResourceSampler {
         } catch (IOException e) {
             fds = -1;
         }
-        return new Sample((System.nanoTime() - t0) / 1e9, heap, direct, ArrowMemory.root().getAllocatedMemory(), fds,
+        return new Sample((System.nanoTime() - t0) / 1e9, heap, direct, fds,
                 ManagementFactory.getThreadMXBean().getThreadCount(),
                 (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("dvlcap-"))
                         .filter(t -> t != thread).count());
     }
 
     static void writeCsv(List<Sample> samples, Path file) {
-        StringBuilder sb = new StringBuilder("seconds,heap_live_mib,direct_kib,arrow_kib,open_fds,threads,dvlcap_threads\n");
+        StringBuilder sb = new StringBuilder("seconds,heap_live_mib,direct_kib,open_fds,threads,dvlcap_threads\n");
         for (Sample s : samples) {
-            sb.append(String.format(Locale.ROOT, "%.1f,%.1f,%d,%d,%d,%d,%d%n", s.seconds(), s.heap() / 1048576.0,
-                    s.direct() >> 10, s.arrow() >> 10, s.fds(), s.threads(), s.dvlcapThreads()));
+            sb.append(String.format(Locale.ROOT, "%.1f,%.1f,%d,%d,%d,%d%n", s.seconds(), s.heap() / 1048576.0,
+                    s.direct() >> 10, s.fds(), s.threads(), s.dvlcapThreads()));
         }
         try {
             Files.createDirectories(file.getParent());

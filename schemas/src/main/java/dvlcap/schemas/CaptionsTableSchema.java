@@ -15,12 +15,16 @@ public final class CaptionsTableSchema {
     public static final String ID = "id";
     /** Where the image came from (path or url); null when the input has no such column. */
     public static final String SOURCE = "source";
-    public static final String CAPTION = ResultBatchSchema.CAPTION;
-    public static final String STATUS = ResultBatchSchema.STATUS;
-    public static final String ERROR = ResultBatchSchema.ERROR;
-    public static final String TOKENS = ResultBatchSchema.TOKENS;
-    public static final String BLOCKS = ResultBatchSchema.BLOCKS;
-    public static final String FORWARD_PASSES = ResultBatchSchema.FORWARD_PASSES;
+    /** The caption; null for error rows. */
+    public static final String CAPTION = "caption";
+    /** {@link Status#value()}: "ok" or "error". */
+    public static final String STATUS = "status";
+    /** Why there is no caption; null for ok rows. */
+    public static final String ERROR = "error";
+    /** Generated answer tokens (cut at the first end of sequence). */
+    public static final String TOKENS = "tokens";
+    public static final String BLOCKS = "blocks";
+    public static final String FORWARD_PASSES = "forward_passes";
     /** tokens / forward_passes (0 when there were no forwards). */
     public static final String TOKENS_PER_FORWARD = "tokens_per_forward";
     /**
@@ -28,10 +32,11 @@ public final class CaptionsTableSchema {
      * step, correction token included, i.e. (tokens - 1) / blocks, the first token being the prefill's.
      */
     public static final String TOKENS_PER_VERIFY = "tokens_per_verify";
-    public static final String VISION_MS = ResultBatchSchema.VISION_MS;
-    public static final String PREFILL_MS = ResultBatchSchema.PREFILL_MS;
-    public static final String DECODE_MS = ResultBatchSchema.DECODE_MS;
-    public static final String LATENCY_MS = ResultBatchSchema.LATENCY_MS;
+    public static final String VISION_MS = "vision_ms";
+    public static final String PREFILL_MS = "prefill_ms";
+    public static final String DECODE_MS = "decode_ms";
+    /** Wall time from handing the image to the engine to its result. */
+    public static final String LATENCY_MS = "latency_ms";
     /** The model directory's name. */
     public static final String MODEL = "model";
     /** {@code sha256:} of the model's config.json and weights index: which checkpoint this was. */

@@ -1,6 +1,5 @@
 package dvlcap.schemas;
 
-import java.util.List;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -35,12 +34,6 @@ final class Fields {
 
     static Field timestampUtc(String name, boolean nullable) {
         return leaf(name, nullable, new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"));
-    }
-
-    /** A list of non-null float32 elements; the list itself may be null. */
-    static Field float32List(String name, boolean nullable) {
-        Field element = float32("element", false);
-        return new Field(name, new FieldType(nullable, ArrowType.List.INSTANCE, null), List.of(element));
     }
 
     private static Field leaf(String name, boolean nullable, ArrowType type) {

@@ -6,7 +6,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Builds a schema carrying its name and version as metadata, so a reader of an Arrow batch or a
+ * Builds a schema carrying its name and version as metadata, so a reader of a
  * Parquet file can tell which dvlcap table it holds.
  */
 final class SchemaNames {

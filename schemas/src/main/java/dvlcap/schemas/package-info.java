@@ -1,2 +1,5 @@
-/** Arrow batch schemas and Parquet output schemas shared by every dvlcap module. */
+/**
+ * The Parquet output schemas (captions, metrics, sweeps), written as Arrow schemas so that every
+ * module, and Spark through {@code SparkSchemas}, derives its columns from one definition.
+ */
 package dvlcap.schemas;

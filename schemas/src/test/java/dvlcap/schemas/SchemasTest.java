@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SchemasTest {
 
-    private static final List<Schema> ALL = List.of(ImageBatchSchema.SCHEMA, ResultBatchSchema.SCHEMA,
-            CaptionsTableSchema.SCHEMA, MetricsTableSchema.SCHEMA, SweepTableSchema.SCHEMA, SweepCaptionsTableSchema.SCHEMA);
+    private static final List<Schema> ALL = List.of(CaptionsTableSchema.SCHEMA, MetricsTableSchema.SCHEMA, SweepTableSchema.SCHEMA, SweepCaptionsTableSchema.SCHEMA);
 
     @Test
     void fieldNamesAreUniqueWithinEachSchema() {
@@ -29,30 +28,10 @@ class SchemasTest {
 
     @Test
     void everySchemaNamesItselfInItsMetadata() {
-        assertEquals("image_batch", ImageBatchSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
-        assertEquals("result_batch", ResultBatchSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("captions", CaptionsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("metrics", MetricsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("sweep", SweepTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
         assertEquals("sweep_captions", SweepCaptionsTableSchema.SCHEMA.getCustomMetadata().get(SchemaNames.NAME_KEY));
-    }
-
-    @Test
-    void captionsTableCarriesEveryResultColumnWithTheSameType() {
-        for (Field result : ResultBatchSchema.SCHEMA.getFields()) {
-            Field table = CaptionsTableSchema.SCHEMA.findField(result.getName());
-            assertEquals(result.getType(), table.getType(), result.getName());
-            assertEquals(result.isNullable(), table.isNullable(), result.getName());
-        }
-    }
-
-    @Test
-    void imageBatchPixelsAreANullableListOfFloats() {
-        Field pixels = ImageBatchSchema.SCHEMA.findField(ImageBatchSchema.PIXELS);
-        assertTrue(pixels.isNullable());
-        assertEquals(1, pixels.getChildren().size());
-        assertFalse(pixels.getChildren().get(0).isNullable());
-        assertFalse(ImageBatchSchema.SCHEMA.findField(ImageBatchSchema.ID).isNullable());
     }
 
     @Test

@@ -3,10 +3,14 @@ package dvlcap.job;
 import dvlcap.engine.CaptionProvenance;
 import dvlcap.image.VisionInput;
 import java.awt.image.BufferedImage;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import java.util.List;
 
 /**
- * The engine as a Spark task sees it: Arrow image batches in, Arrow result batches out.
+ * The engine as a Spark task sees it: a batch of prepared images in, one outcome per image out.
+ *
+ * <p>Plain Java objects, not Arrow batches: the task and the engine share one JVM and the engine
+ * takes heap {@code float[]} pixels, so an Arrow batch here would only be a copy in and a copy out
+ * (see {@link PartitionCaptioner}).
  *
  * <p>One instance serves every task of an executor JVM (see {@link EngineHolder}), so it must be
  * thread-safe, and requests submitted by concurrent tasks may be batched together by the engine.
@@ -31,11 +35,11 @@ public interface BatchCaptioner extends AutoCloseable {
     VisionInput preprocess(BufferedImage rgb);
 
     /**
-     * Starts captioning every row of {@code images} ({@code ImageBatchSchema}); error rows pass
-     * through as error results. The batch is fully read before this returns, so the caller may
-     * close it at once.
+     * Starts captioning every image of the batch; images that failed preparation pass through as
+     * error outcomes. The engine takes the pixel arrays as they are (no copy), so the caller must
+     * not change them afterwards.
      */
-    PendingBatch submit(VectorSchemaRoot images);
+    PendingBatch submit(List<PreparedImage> images);
 
     /**
      * The model, backend and effective decoding settings recorded in every captions row (what the

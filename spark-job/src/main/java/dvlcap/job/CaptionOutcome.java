@@ -3,7 +3,7 @@ package dvlcap.job;
 import dvlcap.schemas.Status;
 
 /**
- * One row of a result batch: a caption with its costs, or the reason there is none.
+ * The engine's answer for one image: a caption with its costs, or the reason there is none.
  *
  * @param caption null exactly when {@code error} is set
  */

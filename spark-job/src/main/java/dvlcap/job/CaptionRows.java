@@ -4,12 +4,11 @@ import dvlcap.engine.CaptionProvenance;
 import dvlcap.schemas.CaptionsTableSchema;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
-/** Turns a result batch into rows of the captions table, in {@link CaptionsTableSchema} column order. */
+/** Turns a batch's outcomes into rows of the captions table, in {@link CaptionsTableSchema} column order. */
 public final class CaptionRows {
 
     public static final StructType SCHEMA = SparkSchemas.toSpark(CaptionsTableSchema.SCHEMA);
@@ -19,14 +18,13 @@ public final class CaptionRows {
 
     /**
      * @param sources the source column of each result row, in order
-     * @throws IllegalStateException if the batch does not have one row per source, or its ids differ
-     *         from {@code ids} (an engine that reorders results would mislabel captions)
+     * @throws IllegalStateException if there is not one outcome per source, or their ids differ from
+     *         {@code ids} (an engine that reorders results would mislabel captions)
      */
-    public static List<Row> of(VectorSchemaRoot results, List<String> ids, List<String> sources, CaptionProvenance p,
-                               String gpu, String runId) {
-        List<CaptionOutcome> outcomes = ResultBatches.read(results);
+    public static List<Row> of(List<CaptionOutcome> outcomes, List<String> ids, List<String> sources,
+                               CaptionProvenance p, String gpu, String runId) {
         if (outcomes.size() != ids.size()) {
-            throw new IllegalStateException("result batch has " + outcomes.size() + " rows for " + ids.size()
+            throw new IllegalStateException("engine returned " + outcomes.size() + " results for " + ids.size()
                     + " images");
         }
         List<Row> rows = new ArrayList<>(outcomes.size());

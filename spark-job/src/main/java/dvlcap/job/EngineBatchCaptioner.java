@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * {@link BatchCaptioner} over a {@link CaptionEngine}: each good row of an image batch becomes a
- * request to the shared engine, whose scheduler batches it with requests of other tasks.
+ * {@link BatchCaptioner} over a {@link CaptionEngine}: each good image of a batch becomes a request
+ * to the shared engine, whose scheduler batches it with requests of other tasks. The request holds
+ * the preprocessor's own pixel array: nothing is copied between the task and the engine.
  *
  * <p>Failures: a request the engine refuses as unusable ({@link IllegalArgumentException}: wrong
  * pixel count, a prompt it cannot encode) is the image's fault and becomes an error row, as a
@@ -50,9 +50,9 @@ final class EngineBatchCaptioner implements BatchCaptioner {
     }
 
     @Override
-    public PendingBatch submit(VectorSchemaRoot images) {
-        List<Submitted> submitted = new ArrayList<>();
-        for (PreparedImage image : ImageBatches.read(images)) {
+    public PendingBatch submit(List<PreparedImage> images) {
+        List<Submitted> submitted = new ArrayList<>(images.size());
+        for (PreparedImage image : images) {
             if (image.error() != null) {
                 submitted.add(new Submitted(image.id(),
                         CompletableFuture.completedFuture(CaptionOutcome.failed(image.id(), image.error()))));
@@ -62,12 +62,12 @@ final class EngineBatchCaptioner implements BatchCaptioner {
             submitted.add(new Submitted(image.id(), engine.submit(new CaptionRequest(image.id(), image.image(), prompt))
                     .thenApply(r -> outcome(image.id(), r, (System.nanoTime() - t0) / 1e6))));
         }
-        return allocator -> {
+        return () -> {
             List<CaptionOutcome> outcomes = new ArrayList<>(submitted.size());
             for (Submitted s : submitted) {
                 outcomes.add(await(s));
             }
-            return ResultBatches.write(outcomes, allocator);
+            return outcomes;
         };
     }
 

@@ -1,17 +1,16 @@
 package dvlcap.job;
 
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
+import java.util.List;
 
-/** Results of a submitted image batch that may still be in the engine. Holds no Arrow memory. */
+/** Results of a submitted image batch that may still be in the engine. */
 public interface PendingBatch {
 
     /**
-     * Waits for every result and writes them, in the order of the image batch, into a new batch of
-     * {@code ResultBatchSchema} allocated from {@code allocator}; the caller closes it.
+     * Waits for every result.
      *
+     * @return one outcome per submitted image, in submission order
      * @throws CaptioningException if the engine failed (not a bad image: the task fails and Spark
      *         retries it)
      */
-    VectorSchemaRoot await(BufferAllocator allocator);
+    List<CaptionOutcome> await();
 }

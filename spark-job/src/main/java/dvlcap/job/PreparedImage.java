@@ -3,8 +3,7 @@ package dvlcap.job;
 import dvlcap.image.VisionInput;
 
 /**
- * One row of an image batch: an image decoded and preprocessed on a task thread, or the reason it
- * could not be.
+ * One image of a batch: decoded and preprocessed on a task thread, or the reason it could not be.
  *
  * @param image the preprocessed image, null exactly when {@code error} is set
  */

@@ -64,10 +64,6 @@ public final class SparkSchemas {
         if (t instanceof ArrowType.Timestamp ts && ts.getTimezone() != null) {
             return DataTypes.TimestampType;
         }
-        if (t instanceof ArrowType.List && field.getChildren().size() == 1) {
-            Field element = field.getChildren().get(0);
-            return DataTypes.createArrayType(type(element), element.isNullable());
-        }
         throw new IllegalArgumentException("no Spark type for Arrow field '" + field.getName() + "' of type " + t);
     }
 }

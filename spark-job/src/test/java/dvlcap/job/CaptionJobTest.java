@@ -238,13 +238,6 @@ class CaptionJobTest {
     }
 
     @Test
-    void arrowMemoryIsAllReleasedAfterTheJob() throws Exception {
-        runOk(args(dir.resolve("out"), "--partitions", "2"));
-        assertEquals(0, ArrowMemory.root().getAllocatedMemory());
-        assertTrue(ArrowMemory.root().getChildAllocators().isEmpty(), "partition allocators closed");
-    }
-
-    @Test
     void oneCaptionerPerJvmIsSharedByAllTasksAndRuns() throws Exception {
         runOk(args(dir.resolve("a"), "--partitions", "4", "--seed", "77"));
         int opened = MeanColourCaptionerFactory.OPENED.get();

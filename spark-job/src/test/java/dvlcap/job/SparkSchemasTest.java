@@ -1,12 +1,10 @@
 package dvlcap.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dvlcap.schemas.CaptionsTableSchema;
-import dvlcap.schemas.ImageBatchSchema;
 import dvlcap.schemas.MetricsTableSchema;
 import java.util.List;
 import org.apache.arrow.vector.types.DateUnit;
@@ -14,7 +12,6 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -42,13 +39,6 @@ class SparkSchemasTest {
         assertEquals(DataTypes.TimestampType, t.apply("started_at").dataType());
         assertEquals(DataTypes.LongType, t.apply("images_ok").dataType());
         assertTrue(t.apply("cider_d").nullable());
-    }
-
-    @Test
-    void pixelListBecomesAnArrayOfNonNullFloats() {
-        ArrayType pixels = (ArrayType) SparkSchemas.toSpark(ImageBatchSchema.SCHEMA).apply("pixels").dataType();
-        assertEquals(DataTypes.FloatType, pixels.elementType());
-        assertFalse(pixels.containsNull());
     }
 
     @Test

@@ -3,16 +3,18 @@ package dvlcap.it.cluster;
 import dvlcap.engine.CaptionProvenance;
 import dvlcap.image.VisionInput;
 import dvlcap.job.BatchCaptioner;
+import dvlcap.job.CaptionOutcome;
 import dvlcap.job.CaptionerFactory;
 import dvlcap.job.EngineCaptionerFactory;
 import dvlcap.job.EngineSpec;
 import dvlcap.job.PendingBatch;
+import dvlcap.job.PreparedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Test captioner for fault injection on a cluster: the real engine, gated. Once this executor JVM
@@ -57,11 +59,11 @@ public final class GatedCaptionerFactory implements CaptionerFactory {
         }
 
         @Override
-        public PendingBatch submit(VectorSchemaRoot images) {
+        public PendingBatch submit(List<PreparedImage> images) {
             PendingBatch pending = engine.submit(images);
-            return allocator -> {
-                VectorSchemaRoot results = pending.await(allocator);
-                if (CAPTIONED.addAndGet(results.getRowCount()) >= after) {
+            return () -> {
+                List<CaptionOutcome> results = pending.await();
+                if (CAPTIONED.addAndGet(results.size()) >= after) {
                     hold();
                 }
                 return results;
