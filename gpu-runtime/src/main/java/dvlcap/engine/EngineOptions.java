@@ -30,6 +30,10 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, BackendRequ
         this(settings, maxBatch, BackendRequest.of(backend), kvBudget);
     }
 
+    public EngineOptions(DecodingSettings settings, int maxBatch, BackendRequest backend) {
+        this(settings, maxBatch, backend, KvBudget.auto());
+    }
+
     public EngineOptions(DecodingSettings settings, int maxBatch, String backend) {
         this(settings, maxBatch, backend, KvBudget.auto());
     }
