@@ -115,6 +115,25 @@ class CommandLinesTest {
         assertTrue(err.toString().contains("unknown option '--colour=red' for 'corpus'; allowed: "), err.toString());
     }
 
+    /** Truthful help: each command that takes --backend shows the one list of names it accepts. */
+    @Test
+    void everyHelpShowsTheSameBackendNames() throws Exception {
+        String names = String.join("|", BackendRequest.NAMES);
+        Map<String, String> helps = new LinkedHashMap<>();
+        for (String command : List.of("caption", "bench")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, EngineCli.run(new String[] {command, "--help"}, new PrintStream(out, true), quiet()));
+            helps.put(command, out.toString());
+        }
+        ByteArrayOutputStream eval = new ByteArrayOutputStream(), sweep = new ByteArrayOutputStream();
+        EvalCommand.run(new String[] {"--help"}, new PrintStream(eval, true), quiet());
+        SweepCommand.run(new String[] {"--help"}, new PrintStream(sweep, true), quiet());
+        helps.put("eval", eval.toString());
+        helps.put("sweep", sweep.toString());
+        helps.put("job", JobOptionsParser.help());
+        helps.forEach((command, help) -> assertTrue(help.contains("--backend NAME            " + names), command + ":\n" + help));
+    }
+
     @Test
     void jobAndTrainParseBothFormsToEqualOptions() throws Exception {
         List<String> job = List.of("--input", "in", "--output", "out", "--model", "m", "--decoder", "ar", "--steps", "3",
