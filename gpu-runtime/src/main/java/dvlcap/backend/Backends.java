@@ -1,58 +1,70 @@
 package dvlcap.backend;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import dvlcap.backend.cuda.CudaBackend;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the backend once at start-up and says why in the log: {@code auto} takes CUDA, else the
- * Vector API, else the scalar loops; every step down is logged with its reason.
- *
- * <p>The CUDA backend is looked up by reflection so that this module compiles and runs without it:
- * class {@value #CUDA_CLASS} with {@code static Optional<Backend> tryCreate(Consumer<String> whyNot)}.
+ * Creates the backend a {@link BackendRequest} names and says why in the log: {@code auto} takes
+ * CUDA, else the Vector API, else the scalar loops; every step down is logged with its reason.
  */
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
-    /** The names {@link #create} accepts. */
-    public static final List<String> NAMES = List.of("auto", "cpu", "vector", "scalar", "cuda");
+    /** The names {@link #create} accepts: {@link BackendRequest#NAMES}. */
+    public static final List<String> NAMES = BackendRequest.NAMES;
 
-    static final String CUDA_CLASS = "dvlcap.backend.cuda.CudaBackend";
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** How a CUDA backend is tried; a seam so tests can stand in for the device. */
+    @FunctionalInterface
+    interface CudaFactory {
+        /** The backend, or empty after telling {@code whyNot} why not. */
+        Optional<Backend> tryCreate(BackendRequest request, Consumer<String> whyNot);
+    }
+
+    /** A lambda, not a method reference: CudaBackend (and JCuda) load only when CUDA is tried. */
+    private static final CudaFactory CUDA = (request, whyNot) -> CudaBackend.tryCreate(request, whyNot);
 
     private Backends() {
     }
 
-    /** The backend called {@code name} (one of {@link #NAMES}, case-insensitive). */
+    /** The backend called {@code name} (one of {@link #NAMES}, case-insensitive) on the default device. */
     public static Backend create(String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        return create(BackendRequest.of(name));
+    }
+
+    /** The backend {@code request} asks for. */
+    public static Backend create(BackendRequest request) {
+        return create(request, CUDA);
+    }
+
+    static Backend create(BackendRequest request, CudaFactory cudaFactory) {
+        String n = request.name();
         Backend b = switch (n) {
-            case "auto" -> auto();
+            case "auto" -> auto(request, cudaFactory);
             case "cpu" -> cpu();
             case "vector" -> vector().orElseThrow(() -> new IllegalStateException(
                     "backend 'vector' requested but unavailable: " + vectorUnavailableReason()));
             case "scalar" -> new ScalarBackend();
             case "cuda" -> {
                 StringBuilder why = new StringBuilder();
-                yield cuda(why::append).orElseThrow(() -> new IllegalStateException(
+                yield cuda(cudaFactory, request, why::append).orElseThrow(() -> new IllegalStateException(
                         "backend 'cuda' requested but unavailable: " + why));
             }
-            default -> throw new IllegalArgumentException(
-                    "unknown backend '" + name + "'; allowed: " + String.join(", ", NAMES));
+            default -> throw new IllegalArgumentException(BackendRequest.unknownNameMessage(n)); // the record checked
         };
         LOG.info("backend '{}' requested: using {}{}", n, b.name(),
                 b instanceof VectorBackend ? " (" + VectorBackend.lanes() + " float lanes)" : "");
         return b;
     }
 
-    private static Backend auto() {
+    private static Backend auto(BackendRequest request, CudaFactory cudaFactory) {
         StringBuilder why = new StringBuilder();
-        Optional<Backend> gpu = cuda(why::append);
+        Optional<Backend> gpu = cuda(cudaFactory, request, why::append);
         if (gpu.isPresent()) {
             return gpu.get();
         }
@@ -69,39 +81,19 @@ public final class Backends {
         return new ScalarBackend();
     }
 
-    /** The CUDA backend if it is built and finds a device; otherwise tells {@code whyNot}. */
-    static Optional<Backend> cuda(Consumer<String> whyNot) {
-        return cuda(CUDA_CLASS, whyNot);
-    }
-
-    @SuppressWarnings("unchecked")
-    static Optional<Backend> cuda(String className, Consumer<String> whyNot) {
-        Class<?> c;
+    /**
+     * The CUDA backend if it starts; otherwise tells {@code whyNot}. A binding that cannot even be
+     * linked (JCuda missing from a slim deployment) or a crash in start-up is a reason, not an error,
+     * so {@code auto} still falls back to the CPU.
+     */
+    static Optional<Backend> cuda(CudaFactory factory, BackendRequest request, Consumer<String> whyNot) {
         try {
-            c = Class.forName(className);
-        } catch (ClassNotFoundException | LinkageError e) {
-            whyNot.accept("CUDA backend not built (" + className + " not found)");
-            return Optional.empty();
-        }
-        try {
-            Method m = c.getMethod("tryCreate", Consumer.class);
-            Object r = m.invoke(null, whyNot);
-            if (r instanceof Optional<?> o) {
-                if (o.isPresent() && !(o.get() instanceof Backend)) {
-                    whyNot.accept(className + ".tryCreate returned a " + o.get().getClass().getName());
-                    return Optional.empty();
-                }
-                return (Optional<Backend>) o;
-            }
-            whyNot.accept(className + ".tryCreate returned " + (r == null ? "null" : r.getClass().getName())
-                    + ", not an Optional<Backend>");
-        } catch (NoSuchMethodException e) {
-            whyNot.accept(className + " has no static tryCreate(Consumer<String>)");
-        } catch (InvocationTargetException e) {
-            Throwable t = e.getCause();
-            whyNot.accept("CUDA backend failed to start: " + t);
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            whyNot.accept("CUDA backend could not be called: " + e);
+            Optional<Backend> b = factory.tryCreate(request, whyNot);
+            return b == null ? Optional.empty() : b;
+        } catch (LinkageError e) {
+            whyNot.accept("CUDA backend could not be loaded: " + e);
+        } catch (RuntimeException e) {
+            whyNot.accept("CUDA backend failed to start: " + e);
         }
         return Optional.empty();
     }

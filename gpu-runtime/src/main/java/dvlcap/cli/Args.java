@@ -8,13 +8,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Flags of one command: {@code --name value} or {@code --name=value}, switches without a value,
- * and positional arguments. Unknown flags and bad values are {@link UsageException}s whose
- * message says what is allowed.
+ * The one command-line parser of every dvlcap command: {@code --name value} and {@code --name=value}
+ * alike, switches without a value ({@code -h} is {@code --help} where that is a switch), and
+ * positional arguments. A flag given twice is a mistake unless it is repeatable. Unknown flags and
+ * bad values are {@link UsageException}s whose message says what is allowed. The shared flag groups
+ * ({@link DecodingFlags}, {@link BackendFlag}, {@link KvBudgetFlag}, {@link BatchSizeFlag},
+ * {@link ModelFlag}) read their values from here, so every command accepts the same ones.
  */
 public final class Args {
     private final String command;
-    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
 
     /** A command-line mistake; the message is meant for the user. */
@@ -29,6 +32,12 @@ public final class Args {
      * @param switches flags without a value
      */
     public static Args parse(String command, String[] argv, Set<String> valued, Set<String> switches) {
+        return parse(command, argv, valued, switches, Set.of());
+    }
+
+    /** @param repeatable valued flags that may be given more than once (read them with {@link #all}) */
+    public static Args parse(String command, String[] argv, Set<String> valued, Set<String> switches,
+                             Set<String> repeatable) {
         Args a = new Args(command);
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
@@ -37,6 +46,9 @@ public final class Args {
                     a.positional.add(argv[i]);
                 }
                 break;
+            }
+            if (arg.equals("-h") && switches.contains("help")) {
+                arg = "--help";
             }
             if (!arg.startsWith("--") || arg.length() == 2) {
                 a.positional.add(arg);
@@ -52,7 +64,7 @@ public final class Args {
                 if (value != null) {
                     throw new UsageException("--" + name + " takes no value");
                 }
-                a.values.put(name, "true");
+                value = "true";
             } else if (valued.contains(name)) {
                 if (value == null) {
                     if (i + 1 >= argv.length) {
@@ -60,21 +72,34 @@ public final class Args {
                     }
                     value = argv[++i];
                 }
-                a.values.put(name, value);
             } else {
-                List<String> known = new ArrayList<>();
-                valued.forEach(v -> known.add("--" + v));
-                switches.forEach(v -> known.add("--" + v));
-                known.sort(null);
                 throw new UsageException("unknown option '" + arg + "' for '" + command + "'; allowed: "
-                        + String.join(", ", known) + " (see --help)");
+                        + known(valued, switches) + " (see --help)");
             }
+            List<String> given = a.values.computeIfAbsent(name, k -> new ArrayList<>());
+            if (!given.isEmpty() && !repeatable.contains(name) && !switches.contains(name)) {
+                throw new UsageException("--" + name + " given twice ('" + given.get(0) + "' and '" + value + "')");
+            }
+            given.add(value);
         }
         return a;
     }
 
+    private static String known(Set<String> valued, Set<String> switches) {
+        List<String> known = new ArrayList<>();
+        valued.forEach(v -> known.add("--" + v));
+        switches.forEach(v -> known.add("--" + v));
+        known.sort(null);
+        return String.join(", ", known);
+    }
+
     private Args(String command) {
         this.command = command;
+    }
+
+    /** The command these flags belong to, for messages. */
+    public String command() {
+        return command;
     }
 
     public boolean has(String name) {
@@ -86,19 +111,25 @@ public final class Args {
     }
 
     public String string(String name, String dflt) {
-        return values.getOrDefault(name, dflt);
+        List<String> v = values.get(name);
+        return v == null ? dflt : v.get(v.size() - 1);
+    }
+
+    /** Every value of a repeatable flag, in the order given. */
+    public List<String> all(String name) {
+        return List.copyOf(values.getOrDefault(name, List.of()));
     }
 
     public String required(String name) {
-        String v = values.get(name);
-        if (v == null) {
-            throw new UsageException("'" + command + "' needs --" + name + " (see --help)");
+        String v = string(name, null);
+        if (v == null || v.isBlank()) {
+            throw new UsageException("--" + name + " is required by '" + command + "' (see --help)");
         }
         return v;
     }
 
     public int integer(String name, int dflt, int min) {
-        String v = values.get(name);
+        String v = string(name, null);
         if (v == null) {
             return dflt;
         }
@@ -113,20 +144,47 @@ public final class Args {
         }
     }
 
-    public long longValue(String name, long dflt) {
-        String v = values.get(name);
+    /** An integer in [min, max]. */
+    public int integer(String name, int dflt, int min, int max) {
+        String v = string(name, null);
         if (v == null) {
             return dflt;
         }
         try {
-            return Long.parseLong(v.trim());
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
+            // reported below
         }
+        throw new UsageException("--" + name + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
+    }
+
+    public long longValue(String name, long dflt) {
+        return longValue(name, dflt, Long.MIN_VALUE);
+    }
+
+    /** A 64-bit integer >= {@code min}. */
+    public long longValue(String name, long dflt, long min) {
+        String v = string(name, null);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be a 64-bit integer" + (min == Long.MIN_VALUE ? "" : " >= " + min)
+                + ", got '" + v + "'");
     }
 
     public float number(String name, float dflt, float min, float max) {
-        String v = values.get(name);
+        String v = string(name, null);
         if (v == null) {
             return dflt;
         }
@@ -141,9 +199,26 @@ public final class Args {
         }
     }
 
+    /** A finite double in [min, max]. */
+    public double real(String name, double dflt, double min, double max) {
+        String v = string(name, null);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            double x = Double.parseDouble(v.trim());
+            if (x >= min && x <= max) {
+                return x;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be a number from " + min + " to " + max + ", got '" + v + "'");
+    }
+
     /** One of {@code allowed}, case-insensitive. */
     public String choice(String name, String dflt, String... allowed) {
-        String v = values.get(name);
+        String v = string(name, null);
         if (v == null) {
             return dflt;
         }
@@ -158,5 +233,13 @@ public final class Args {
 
     public List<String> positional() {
         return positional;
+    }
+
+    /** For commands that take flags only: a stray word is a mistake, not something to ignore. */
+    public void noPositional() {
+        if (!positional.isEmpty()) {
+            throw new UsageException("'" + command + "' takes no positional arguments, got '" + positional.get(0)
+                    + "' (flags are --name value or --name=value; see --help)");
+        }
     }
 }

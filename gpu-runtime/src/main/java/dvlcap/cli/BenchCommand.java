@@ -1,6 +1,7 @@
 package dvlcap.cli;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.BackendRequest;
 import dvlcap.backend.Backends;
 import dvlcap.backend.Tensor;
 import dvlcap.bench.ModelShapes;
@@ -75,10 +76,10 @@ public final class BenchCommand {
               --decoders LIST           decoders of part 2: ar, block, speculative (a model trained
                                         with the causal-LM loss only); default ar,block; 'none'
                                         skips part 2
-              --backend NAME            auto (default), cpu, vector, scalar or cuda
               --vision-queue N          with --model: images encoded ahead of admission on a
                                         thread of their own, on CPU backends (default 2 x batch
                                         size); 0 encodes each image at admission
+            """ + BackendFlag.HELP + """
               --kv-budget SIZE          memory of the KV pool of part 2: %s
                                         (default auto: a quarter of the free heap on CPU, 70%%
                                         of free device memory on CUDA); its pages used (peak of
@@ -95,8 +96,8 @@ public final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images", "vision-queue",
-                "decoders", "backend", "write-checkpoint", "dtype", KvBudgetFlag.NAME));
+        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
+                VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
             out.printf(HELP, String.join(", ", ModelShapes.names()), KvBudget.HELP);
@@ -106,7 +107,7 @@ public final class BenchCommand {
             throw new Args.UsageException("'bench' needs exactly one of --model DIR or --shape NAME (shapes: "
                     + String.join(", ", ModelShapes.names()) + ")");
         }
-        int batch = a.integer("batch-size", 1, 1);
+        int batch = BatchSizeFlag.of(a, 1);
         int context = a.integer("context", 256, 1);
         int iterations = a.integer("iterations", 5, 1);
         int images = a.integer("images", batch, 1);
@@ -131,7 +132,7 @@ public final class BenchCommand {
         }
         DecodingSettings settings = DecodingFlags.settings(a);
         KvBudget kvBudget = KvBudgetFlag.of(a);
-        String backendName = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
+        BackendRequest backendRequest = BackendFlag.request(a);
         if (a.has("dtype") && !a.has("write-checkpoint")) {
             throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
                     + " --model loads; --shape alone holds float32 on the heap)");
@@ -145,8 +146,8 @@ public final class BenchCommand {
             return 0;
         }
 
-        int visionQueue = a.integer("vision-queue", EngineOptions.defaultVisionQueue(batch), 0);
-        try (Backend backend = Backends.create(backendName);
+        int visionQueue = VisionQueueFlag.of(a, batch);
+        try (Backend backend = Backends.create(backendRequest);
              VisionPlacement placement = VisionPlacement.choose(backend, visionQueue)) {
             long t0 = System.nanoTime();
             Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)

@@ -1,6 +1,5 @@
 package dvlcap.cli;
 
-import dvlcap.backend.Backends;
 import dvlcap.engine.CaptionEngine;
 import dvlcap.engine.CaptionRequest;
 import dvlcap.image.VisionInput;
@@ -10,7 +9,6 @@ import dvlcap.engine.Counters;
 import dvlcap.engine.EngineOptions;
 import dvlcap.image.ImageDecodeException;
 import dvlcap.image.ImageDecoder;
-import dvlcap.model.EmbeddedModels;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,19 +35,9 @@ public final class CaptionCommand {
             read prints an error line instead; the exit status is then 1.
 
             Options:
-              --model DIR               model directory (default: the embedded models/shapes-dvlm)
-            """ + DecodingFlags.HELP + """
-              --batch-size N            most images decoded together (default 16)
+            """ + ModelFlag.HELP + DecodingFlags.HELP + BatchSizeFlag.HELP + """
               --prompt TEXT             instruction instead of the model's caption prompt
-              --backend NAME            auto (default), cpu, vector, scalar or cuda
-              --kv-budget SIZE          memory of the engine's KV pool, which decides how many
-                                        images decode at once: bytes with an optional k/m/g/t
-                                        suffix (2g, 512m), a fraction of free memory in (0, 1]
-                                        (0.5), or auto (default: a quarter of the free heap on
-                                        CPU, 70% of free device memory on CUDA)
-              --vision-queue N          images encoded ahead of decoding on a thread of their
-                                        own, on CPU backends (default 2 x batch size); 0
-                                        encodes each image when it joins the batch
+            """ + BackendFlag.HELP + KvBudgetFlag.HELP + VisionQueueFlag.HELP + """
               --json                    JSON lines with counters
               --help                    this text
             """;
@@ -59,20 +47,20 @@ public final class CaptionCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new java.util.HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "batch-size", "prompt", "backend", "vision-queue", KvBudgetFlag.NAME));
+        valued.addAll(Set.of(ModelFlag.NAME, BatchSizeFlag.NAME, "prompt", BackendFlag.NAME, KvBudgetFlag.NAME,
+                VisionQueueFlag.NAME));
         Args a = Args.parse("caption", argv, valued, Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
         }
-        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
+        int batch = BatchSizeFlag.of(a);
+        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), batch, BackendFlag.request(a),
+                KvBudgetFlag.of(a), VisionQueueFlag.of(a, batch));
+        Path model = ModelFlag.path(a);
         if (a.positional().isEmpty()) {
             throw new Args.UsageException("'caption' needs at least one IMAGE (see --help)");
         }
-        String backend = a.choice("backend", "auto", Backends.NAMES.toArray(String[]::new));
-        int batch = a.integer("batch-size", 16, 1);
-        EngineOptions options = new EngineOptions(DecodingFlags.settings(a), batch, backend, KvBudgetFlag.of(a),
-                a.integer("vision-queue", EngineOptions.defaultVisionQueue(batch), 0));
         String prompt = a.string("prompt", null);
         boolean json = a.flag("json");
         ImageDecoder decoder = new ImageDecoder();

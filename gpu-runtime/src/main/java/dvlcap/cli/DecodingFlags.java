@@ -7,7 +7,11 @@ import dvlcap.decode.RemaskingKind;
 import java.util.Locale;
 import java.util.Set;
 
-/** The decoding flags shared by caption, bench, eval and job, and their help text. */
+/**
+ * The decoding flags shared by caption, bench and job, and their help text: one parser for the
+ * fields of {@link DecodingSettings}, whose constructor has the last word on ranges (so the
+ * messages are the same wherever settings are built).
+ */
 public final class DecodingFlags {
     public static final Set<String> VALUED = Set.of("decoder", "block-size", "steps", "remasking", "threshold",
             "max-new-tokens", "temperature", "top-k", "top-p", "seed", "sub-block");
@@ -42,7 +46,7 @@ public final class DecodingFlags {
                     RemaskingKind.valueOf(a.choice("remasking", "dynamic", "static", "dynamic").toUpperCase(Locale.ROOT)),
                     a.number("threshold", DecodingSettings.DEFAULT_THRESHOLD, -Float.MAX_VALUE, Float.MAX_VALUE),
                     a.integer("max-new-tokens", 128, 1), a.number("temperature", 0f, 0f, 100f),
-                    a.integer("top-k", 0, 0), a.number("top-p", 1f, Float.MIN_VALUE, 1f), a.longValue("seed", 0),
+                    a.integer("top-k", 0, 0), a.number("top-p", 1f, -Float.MAX_VALUE, Float.MAX_VALUE), a.longValue("seed", 0),
                     a.integer("sub-block", 0, 0));
         } catch (IllegalArgumentException e) {
             if (e instanceof Args.UsageException u) {

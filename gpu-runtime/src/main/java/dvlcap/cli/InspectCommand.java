@@ -11,7 +11,6 @@ import dvlcap.inspect.ModelInspector;
 import dvlcap.inspect.ParameterCount;
 import dvlcap.inspect.Unsupported;
 import dvlcap.inspect.VisionSummary;
-import dvlcap.model.EmbeddedModels;
 import dvlcap.model.TextConfig;
 
 import java.io.PrintStream;
@@ -40,7 +39,7 @@ public final class InspectCommand {
             report still prints) or DIR cannot be read, 2 for a usage mistake.
 
             Options:
-              --model DIR               model directory (default: the embedded models/shapes-dvlm)
+            """ + ModelFlag.HELP + """
               --json                    one JSON object instead of text
               --help                    this text
             """;
@@ -49,7 +48,7 @@ public final class InspectCommand {
     }
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = Args.parse("inspect", argv, Set.of("model"), Set.of("json", "help"));
+        Args a = Args.parse("inspect", argv, Set.of(ModelFlag.NAME), Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -58,7 +57,7 @@ public final class InspectCommand {
             throw new Args.UsageException("'inspect' takes no positional arguments, got " + a.positional()
                     + " (the model is --model DIR)");
         }
-        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
+        Path model = ModelFlag.path(a);
         Inspection r = ModelInspector.inspect(model);
         if (a.flag("json")) {
             try {

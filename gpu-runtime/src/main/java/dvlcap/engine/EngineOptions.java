@@ -1,5 +1,6 @@
 package dvlcap.engine;
 
+import dvlcap.backend.BackendRequest;
 import dvlcap.decode.DecodingSettings;
 
 /**
@@ -7,13 +8,13 @@ import dvlcap.decode.DecodingSettings;
  *
  * @param settings decoding settings for every caption of this engine
  * @param maxBatch most sequences decoded together
- * @param backend backend name for {@link dvlcap.backend.Backends#create}: auto, cpu, vector, scalar, cuda
+ * @param backend  which backend {@link dvlcap.backend.Backends#create(BackendRequest)} makes, on which device
  * @param kvBudget how much memory the engine's KV pool takes (the pool decides how many sequences run)
  * @param visionQueue most images encoded ahead of admission and not yet admitted, on a backend
  *        where the vision tower has a thread of its own (see {@link VisionPlacement}); 0 encodes
  *        each image at admission on the decoding thread
  */
-public record EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget,
+public record EngineOptions(DecodingSettings settings, int maxBatch, BackendRequest backend, KvBudget kvBudget,
                             int visionQueue) {
 
     /** Images encoded ahead per sequence of the batch: enough to refill a whole batch, and once more. */
@@ -23,6 +24,9 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, String back
         if (maxBatch < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + maxBatch);
         }
+        if (backend == null) {
+            throw new IllegalArgumentException("backend request missing: use BackendRequest.of(\"auto\")");
+        }
         if (kvBudget == null) {
             throw new IllegalArgumentException("KV budget missing: use KvBudget.auto()");
         }
@@ -31,8 +35,17 @@ public record EngineOptions(DecodingSettings settings, int maxBatch, String back
         }
     }
 
-    public EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget) {
+    public EngineOptions(DecodingSettings settings, int maxBatch, BackendRequest backend, KvBudget kvBudget) {
         this(settings, maxBatch, backend, kvBudget, defaultVisionQueue(maxBatch));
+    }
+
+    /** Backend {@code backend} (a name of {@link BackendRequest#NAMES}) on the default device. */
+    public EngineOptions(DecodingSettings settings, int maxBatch, String backend, KvBudget kvBudget) {
+        this(settings, maxBatch, BackendRequest.of(backend), kvBudget);
+    }
+
+    public EngineOptions(DecodingSettings settings, int maxBatch, BackendRequest backend) {
+        this(settings, maxBatch, backend, KvBudget.auto());
     }
 
     public EngineOptions(DecodingSettings settings, int maxBatch, String backend) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
@@ -36,56 +35,60 @@ class BackendsTest {
     }
 
     @Test
-    void missingCudaClassSaysNotBuilt() {
-        List<String> why = new ArrayList<>();
-        assertTrue(Backends.cuda("dvlcap.backend.cuda.NoSuchBackend", why::add).isEmpty());
-        assertTrue(why.get(0).contains("CUDA backend not built"), why.toString());
+    void explicitCudaUnavailableFailsWithTheFactorysReason() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Backends.create(BackendRequest.of("cuda"), UNAVAILABLE));
+        assertTrue(e.getMessage().contains("backend 'cuda' requested but unavailable: no device"), e.getMessage());
     }
 
     @Test
-    void explicitCudaWithoutTheBackendFailsWithTheReason() {
-        try {
-            Class.forName(Backends.CUDA_CLASS);
-            return; // built: whether it starts depends on the machine
-        } catch (ClassNotFoundException absent) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.create("cuda"));
-            assertTrue(e.getMessage().contains("CUDA backend not built"), e.getMessage());
+    void autoStepsDownToTheCpuWhenCudaDeclines() {
+        try (Backend b = Backends.create(BackendRequest.of("auto"), UNAVAILABLE)) {
+            assertTrue(b.name().startsWith("cpu"), b.name());
         }
     }
 
     @Test
     void cudaHookPassesTheReasonThroughAndReturnsTheBackend() {
         List<String> why = new ArrayList<>();
-        assertTrue(Backends.cuda(Unavailable.class.getName(), why::add).isEmpty());
+        assertTrue(Backends.cuda(UNAVAILABLE, BackendRequest.of("cuda"), why::add).isEmpty());
         assertEquals(List.of("no device"), why);
-        Optional<Backend> b = Backends.cuda(Available.class.getName(), why::add);
+        Optional<Backend> b = Backends.cuda((r, w) -> Optional.of(new ScalarBackend()), BackendRequest.of("cuda"), why::add);
         assertInstanceOf(ScalarBackend.class, b.orElseThrow());
     }
 
     @Test
     void cudaHookTurnsAStartupCrashIntoAReason() {
         List<String> why = new ArrayList<>();
-        assertTrue(Backends.cuda(Crashing.class.getName(), why::add).isEmpty());
-        assertTrue(why.get(0).contains("boom"), why.toString());
-    }
-
-    /** Stand-ins for dvlcap.backend.cuda.CudaBackend. */
-    public static final class Unavailable {
-        public static Optional<Backend> tryCreate(Consumer<String> whyNot) {
-            whyNot.accept("no device");
-            return Optional.empty();
-        }
-    }
-
-    public static final class Available {
-        public static Optional<Backend> tryCreate(Consumer<String> whyNot) {
-            return Optional.of(new ScalarBackend());
-        }
-    }
-
-    public static final class Crashing {
-        public static Optional<Backend> tryCreate(Consumer<String> whyNot) {
+        Backends.CudaFactory linkFailure = (r, w) -> {
             throw new UnsatisfiedLinkError("boom");
-        }
+        };
+        assertTrue(Backends.cuda(linkFailure, BackendRequest.of("cuda"), why::add).isEmpty());
+        assertTrue(why.get(0).contains("boom"), why.toString());
+        Backends.CudaFactory crash = (r, w) -> {
+            throw new IllegalStateException("driver crashed");
+        };
+        assertTrue(Backends.cuda(crash, BackendRequest.of("cuda"), why::add).isEmpty());
+        assertTrue(why.get(1).contains("driver crashed"), why.toString());
     }
+
+    /** The request, device included, reaches the CUDA factory untouched: nothing process-wide in between. */
+    @Test
+    void eachRequestReachesTheFactoryWithItsOwnDevice() {
+        List<BackendRequest> seen = new ArrayList<>();
+        Backends.CudaFactory recording = (r, w) -> {
+            seen.add(r);
+            return Optional.of(new ScalarBackend());
+        };
+        BackendRequest one = BackendRequest.of("cuda").onDevice(1);
+        BackendRequest two = BackendRequest.of("auto").onDevice(2).withMemoryLimit(1 << 20);
+        Backends.create(one, recording).close();
+        Backends.create(two, recording).close();
+        assertEquals(List.of(one, two), seen);
+    }
+
+    private static final Backends.CudaFactory UNAVAILABLE = (r, whyNot) -> {
+        whyNot.accept("no device");
+        return Optional.empty();
+    };
 }

@@ -1,11 +1,11 @@
 package dvlcap.job;
 
+import dvlcap.backend.BackendRequest;
 import dvlcap.engine.CaptionEngine;
 import dvlcap.engine.EngineOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,52 +14,46 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Spark assigned the task a GPU, "auto" means CUDA, and the engine is pinned to that GPU:
  * the address (a physical index, as nvidia-smi and the discovery script number GPUs) becomes the
- * CUDA ordinal the engine's {@value #DEVICE_PROPERTY} property selects, translated through
- * {@code CUDA_VISIBLE_DEVICES} when that variable hides some GPUs. The property is JVM-wide, so
- * loads are serialized and the property restored after each.
+ * CUDA ordinal of the engine's {@link BackendRequest}, translated through
+ * {@code CUDA_VISIBLE_DEVICES} when that variable hides some GPUs. The ordinal travels in the
+ * request, so engines for different GPUs load in parallel without touching JVM-wide state.
  */
 public final class EngineCaptionerFactory implements CaptionerFactory {
 
-    /** The engine's device-selection property (read when its CUDA context is created). */
-    static final String DEVICE_PROPERTY = "dvlcap.cuda.device";
-
     private static final Logger LOG = LoggerFactory.getLogger(EngineCaptionerFactory.class);
-    private static final Object LOAD_LOCK = new Object();
 
     @Override
     public BatchCaptioner open(Path localModel, EngineSpec spec, String gpu) {
-        String backend = backend(spec.backend(), gpu);
-        EngineOptions options = new EngineOptions(spec.settings(), spec.maxBatch(), backend, spec.kvBudget());
-        CaptionEngine engine;
-        if (gpu == null || backend.equals("cpu")) {
-            if (gpu != null) {
-                LOG.info("Spark GPU {} assigned to this executor's tasks; backend cpu: decoding on the CPU", gpu);
-            }
-            engine = CaptionEngine.load(localModel, options);
-        } else {
-            String ordinal = ordinal(gpu, System.getenv("CUDA_VISIBLE_DEVICES"));
-            synchronized (LOAD_LOCK) {
-                String before = System.getProperty(DEVICE_PROPERTY);
-                System.setProperty(DEVICE_PROPERTY, ordinal);
-                try {
-                    engine = CaptionEngine.load(localModel, options);
-                } finally {
-                    if (before == null) {
-                        System.clearProperty(DEVICE_PROPERTY);
-                    } else {
-                        System.setProperty(DEVICE_PROPERTY, before);
-                    }
-                }
-            }
-            LOG.info("Spark GPU {} is CUDA device ordinal {}", gpu, ordinal);
+        BackendRequest request = request(spec.backend(), gpu, System.getenv("CUDA_VISIBLE_DEVICES"));
+        if (gpu != null && request.name().equals("cpu")) {
+            LOG.info("Spark GPU {} assigned to this executor's tasks; backend cpu: decoding on the CPU", gpu);
+        } else if (gpu != null) {
+            LOG.info("Spark GPU {} is CUDA device ordinal {}", gpu, request.cudaDevice());
         }
+        CaptionEngine engine = CaptionEngine.load(localModel,
+                new EngineOptions(spec.settings(), spec.maxBatch(), request, spec.kvBudget()));
         LOG.info("engine {} loaded on {} for this executor", engine.modelName(), engine.backendName());
         return new EngineBatchCaptioner(engine, spec.prompt());
     }
 
-    static String backend(String requested, String gpu) {
-        String b = requested.toLowerCase(Locale.ROOT);
-        return gpu != null && b.equals("auto") ? "cuda" : b;
+    /**
+     * The backend request of a task: {@code backend} as asked, "auto" made "cuda" when Spark gave
+     * the task GPU {@code gpu}, and that GPU's ordinal as the request's device (unless the run asked
+     * for the CPU). Without a GPU address the device is left to the engine's default.
+     */
+    static BackendRequest request(String backend, String gpu, String visibleDevices) {
+        BackendRequest asked = BackendRequest.of(backend);
+        if (gpu == null || asked.name().equals("cpu") || asked.name().equals("vector")
+                || asked.name().equals("scalar")) {
+            return asked;
+        }
+        int ordinal;
+        try {
+            ordinal = Integer.parseInt(ordinal(gpu.trim(), visibleDevices));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Spark GPU address '" + gpu + "' is not a device index (0, 1, ...)");
+        }
+        return new BackendRequest("cuda", ordinal, asked.memoryLimitBytes());
     }
 
     /** The CUDA ordinal of a GPU address: its position in CUDA_VISIBLE_DEVICES when set, else itself. */

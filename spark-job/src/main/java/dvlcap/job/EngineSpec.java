@@ -10,7 +10,7 @@ import java.io.Serializable;
  *
  * @param model        the model directory as given (local path or Hadoop URI)
  * @param modelCache   local directory remote models are copied into
- * @param backend      auto, cpu or cuda
+ * @param backend      a name of {@link dvlcap.backend.BackendRequest#NAMES}; the executor adds its GPU as the device
  * @param kvBudget     memory of the engine's KV pool
  * @param factoryClass the {@link CaptionerFactory} implementation
  */

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param references   manifest.jsonl with reference captions; null = no quality scores
  * @param partitions   0 = chosen from the input size and the cluster's parallelism
  * @param limit        0 = no limit; else caption the first {@code limit} images by id
- * @param backend      auto, cpu or cuda
+ * @param backend      a name of {@link dvlcap.backend.BackendRequest#NAMES}
  * @param kvBudget     memory of each engine's KV pool (bytes, a fraction of free memory, or auto)
  * @param sparkConf    extra Spark settings ({@code --conf k=v})
  * @param show         captions printed after the summary

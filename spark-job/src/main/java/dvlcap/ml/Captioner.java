@@ -1,5 +1,6 @@
 package dvlcap.ml;
 
+import dvlcap.backend.BackendRequest;
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
@@ -97,7 +98,7 @@ public final class Captioner extends Transformer implements DefaultParamsWritabl
         prompt = new Param<>(this, "prompt", "user prompt; unset = the model's caption prompt");
         batchSize = new IntParam(this, "batchSize", "images a task hands to the engine at once and the engine's "
                 + "largest batch, >= 1");
-        backend = new Param<>(this, "backend", "auto, cpu or cuda");
+        backend = new Param<>(this, "backend", String.join(", ", BackendRequest.NAMES));
         setDefault(modelCache, Path.of(System.getProperty("java.io.tmpdir"), "dvlcap-models").toString());
         setDefault(inputCol, "image");
         setDefault(outputPrefix, "");
@@ -394,7 +395,7 @@ public final class Captioner extends Transformer implements DefaultParamsWritabl
             case "outputPrefix" -> null;
             case "decoder" -> oneOf(value, "block", "ar", "speculative");
             case "remasking" -> oneOf(value, "static", "dynamic");
-            case "backend" -> oneOf(value, "auto", "cpu", "cuda");
+            case "backend" -> oneOf(value, BackendRequest.NAMES.toArray(String[]::new));
             case "blockSize" -> atLeast(value, 0, " (0 = the model's block size)");
             case "steps" -> atLeast(value, 0, " (0 = as many steps as the block size)");
             case "subBlock" -> atLeast(value, 0, " (0 = off)");

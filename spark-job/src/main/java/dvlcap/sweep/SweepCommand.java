@@ -1,7 +1,8 @@
 package dvlcap.sweep;
 
 import dvlcap.cli.Args;
-import dvlcap.model.EmbeddedModels;
+import dvlcap.cli.BackendFlag;
+import dvlcap.cli.ModelFlag;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,17 +26,17 @@ public final class SweepCommand {
             tokens/s with the Pareto front, the table, and sample captions side by side.
 
             Options:
-              --grid FILE          grid file (conf/sweeps/default.yaml; the format is described there)
-              --corpus DIR         a corpus directory with manifest.jsonl ('dvlcap corpus')
-              --input DIR          a directory of images, with
-              --references FILE    a manifest.jsonl whose entries name images under --input
-              --output DIR         the sweep's directory (created; reused to resume)
-              --model DIR          model directory (default: the embedded models/shapes-dvlm)
-              --limit N            first N entries of the manifest (default: all)
-              --warmup N           captions the first N entries once, untimed, before each setting's
-                                   timed run, so no setting pays the JIT's warm-up (default 32; 0 = none)
-              --backend NAME       auto (default), cpu, vector, scalar or cuda
-              --help               this text
+              --grid FILE               grid file (conf/sweeps/default.yaml; the format is described there)
+              --corpus DIR              a corpus directory with manifest.jsonl ('dvlcap corpus')
+              --input DIR               a directory of images, with
+              --references FILE         a manifest.jsonl whose entries name images under --input
+              --output DIR              the sweep's directory (created; reused to resume)
+            """ + ModelFlag.HELP + """
+              --limit N                 first N entries of the manifest (default: all)
+              --warmup N                captions the first N entries once, untimed, before each setting's timed
+                                        run, so no setting pays the JIT's warm-up (default 32; 0 = none)
+            """ + BackendFlag.HELP + """
+              --help                    this text
             """;
 
     private SweepCommand() {
@@ -60,12 +61,15 @@ public final class SweepCommand {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse("sweep", argv, Set.of("grid", "corpus", "input", "references", "output", "model", "limit",
-                "warmup", "backend"), Set.of("help"));
+        Args a = Args.parse("sweep", argv, Set.of("grid", "corpus", "input", "references", "output", ModelFlag.NAME,
+                "limit", "warmup", BackendFlag.NAME), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
         }
+        a.noPositional();
+        String backend = BackendFlag.name(a); // before any file is read: a bad value is reported at once
+        Path model = ModelFlag.path(a);
         SweepGrid grid = GridFile.read(Path.of(a.required("grid")));
         Path output = Path.of(a.required("output"));
         int limit = a.integer("limit", Integer.MAX_VALUE, 1);
@@ -79,9 +83,8 @@ public final class SweepCommand {
             corpus = SweepCorpus.ofImages(Path.of(a.string("input", null)),
                     Path.of(a.required("references")), limit);
         }
-        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
         SweepTable table = new SweepTable(output);
-        SweepRunner runner = new SweepRunner(model, a.string("backend", "auto"), a.integer("warmup", 32, 0), table, err);
+        SweepRunner runner = new SweepRunner(model, backend, a.integer("warmup", 32, 0), table, err);
         SweepRunner.Summary s = runner.run(grid, corpus);
         Path report = SweepReport.write(table, corpus);
         out.printf("sweep: ran %d settings, %d were already in the table, %d skipped%n", s.ran(), s.alreadyDone(),

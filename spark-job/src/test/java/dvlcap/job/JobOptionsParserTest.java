@@ -79,16 +79,16 @@ class JobOptionsParserTest {
     void badValuesSayWhatIsAllowed() {
         assertTrue(error("--decoder", "diffusion").contains("--decoder must be one of block, ar"));
         assertTrue(error("--remasking", "random").contains("static, dynamic"));
-        assertTrue(error("--backend", "tpu").contains("auto, cpu, cuda"));
+        assertTrue(error("--backend", "tpu").contains("--backend: unknown backend 'tpu'; allowed: auto, cpu, vector, scalar, cuda"));
         assertTrue(error("--kv-budget", "lots").contains("--kv-budget 'lots': expected bytes with an optional"));
-        assertTrue(error("--block-size", "0").contains("--block-size must be >= 1"));
-        assertTrue(error("--batch-size", "many").contains("--batch-size must be a whole number"));
+        assertTrue(error("--block-size", "0").contains("--block-size must be an integer >= 1"));
+        assertTrue(error("--batch-size", "many").contains("--batch-size must be an integer >= 1"));
         assertTrue(error("--threshold", "high").contains("--threshold must be a number"));
         assertTrue(error("--top-p", "1.5").contains("(0, 1]"));
         assertTrue(error("--limit", "-1").contains(">= 1"));
         assertTrue(error("--input-format", "csv").contains("auto, images, parquet"));
         assertTrue(error("--conf", "novalue").contains("KEY=VALUE"));
-        assertTrue(error("--frobnicate").contains("unknown option --frobnicate"));
+        assertTrue(error("--frobnicate").contains("unknown option '--frobnicate' for 'job'; allowed: "));
         assertTrue(error("--steps").contains("--steps needs a value"));
         assertTrue(error("--resume=yes").contains("takes no value"));
         assertTrue(error("--limit", "1", "--limit", "2").contains("given twice"));
@@ -129,5 +129,18 @@ class JobOptionsParserTest {
             assertTrue(help.contains(o.name()), o.name());
         }
         assertTrue(JobOptionsParser.wantsHelp(new String[] {"--input", "x", "-h"}));
+    }
+
+    /** Truthful help: every flag the parser accepts, shared groups included, is described. */
+    @Test
+    void helpDocumentsEveryAcceptedFlag() {
+        String help = JobOptionsParser.help();
+        for (String name : JobOptionsParser.VALUED) {
+            assertTrue(help.contains("--" + name + " "), name);
+        }
+        for (String name : JobOptionsParser.SWITCHES) {
+            assertTrue(help.contains("--" + name), name);
+        }
+        assertTrue(help.contains("auto|cpu|vector|scalar|cuda"), help);
     }
 }

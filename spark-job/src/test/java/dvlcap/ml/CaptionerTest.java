@@ -226,7 +226,7 @@ class CaptionerTest {
         assertMessage(() -> new Captioner().setBlockSize(-1), "Captioner blockSize must be >= 0");
         assertMessage(() -> new Captioner().setDecoder("beam"), "decoder must be one of block, ar, speculative, got 'beam'");
         assertMessage(() -> new Captioner().setRemasking("random"), "remasking must be one of static, dynamic");
-        assertMessage(() -> new Captioner().setBackend("tpu"), "backend must be one of auto, cpu, cuda");
+        assertMessage(() -> new Captioner().setBackend("tpu"), "backend must be one of auto, cpu, vector, scalar, cuda");
         assertMessage(() -> new Captioner().setMaxNewTokens(0), "maxNewTokens must be >= 1, got 0");
         assertMessage(() -> new Captioner().setBatchSize(0), "batchSize must be >= 1, got 0");
         assertMessage(() -> new Captioner().setThreshold(Double.NaN), "threshold must be a finite number");

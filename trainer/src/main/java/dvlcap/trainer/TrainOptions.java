@@ -1,10 +1,11 @@
 package dvlcap.trainer;
 
 import java.nio.file.Path;
+import dvlcap.cli.Args;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /** The train command's arguments, checked; every bad value is an {@link IllegalArgumentException} saying what is allowed. */
 public record TrainOptions(Path corpus, Path out, String stage, Path init, int steps, int batch, double lr, long seed,
@@ -17,60 +18,42 @@ public record TrainOptions(Path corpus, Path out, String stage, Path init, int s
             "--shape", "--weight-decay", "--clip", "--anneal",
             "--complementary", "--block-shift");
 
+    /** Parsed by the one {@link Args} parser: {@code --x y} and {@code --x=y} alike. */
     public static TrainOptions parse(String[] args) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!FLAGS.contains(a)) {
-                throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            if (m.put(a, args[++i]) != null) {
-                throw new IllegalArgumentException(a + " given twice");
-            }
+        Set<String> valued = new HashSet<>();
+        FLAGS.forEach(f -> valued.add(f.substring(2)));
+        Args a = Args.parse("train", args, valued, Set.of("help"));
+        a.noPositional();
+        String stage = a.choice("stage", null, "ar", "bd3", "fast");
+        if (stage == null) {
+            a.required("stage");
         }
-        String stage = required(m, "--stage");
-        if (!stage.equals("ar") && !stage.equals("bd3") && !stage.equals("fast")) {
-            throw new IllegalArgumentException("--stage must be ar, bd3 or fast, got '" + stage + "'");
-        }
-        Path init = m.containsKey("--init") ? Path.of(m.get("--init")) : null;
-        int steps = integer(m, "--steps", stage.equals("ar") ? 1200 : 800, 1, 10_000_000);
+        Path init = a.has("init") ? Path.of(a.string("init", null)) : null;
+        int steps = a.integer("steps", stage.equals("ar") ? 1200 : 800, 1, 10_000_000);
         int warmupDefault = Math.min(100, Math.max(1, steps / 10));
         boolean fast = stage.equals("fast");
-        int blockSize = integer(m, "--block-size", fast ? 32 : 8, fast ? 2 : 1, 256);
-        List<int[]> anneal = anneal(m.get("--anneal"), fast, steps);
-        return new TrainOptions(Path.of(required(m, "--corpus")), Path.of(required(m, "--out")), stage, init, steps,
-                integer(m, "--batch", 16, 1, 4096),
-                real(m, "--lr", stage.equals("ar") ? 1e-3 : 5e-4, 1e-7, 1.0),
-                longValue(m, "--seed", 0),
-                integer(m, "--threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
-                integer(m, "--warmup", warmupDefault, 0, steps),
-                integer(m, "--eval-every", 100, 0, 10_000_000),
-                m.containsKey("--eval-corpus") ? Path.of(m.get("--eval-corpus")) : null,
-                integer(m, "--eval-images", 32, 0, 100_000),
+        int blockSize = a.integer("block-size", fast ? 32 : 8, fast ? 2 : 1, 256);
+        List<int[]> anneal = anneal(a.string("anneal", null), fast, steps);
+        return new TrainOptions(Path.of(a.required("corpus")), Path.of(a.required("out")), stage, init, steps,
+                a.integer("batch", 16, 1, 4096),
+                a.real("lr", stage.equals("ar") ? 1e-3 : 5e-4, 1e-7, 1.0),
+                a.longValue("seed", 0),
+                a.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 1024),
+                a.integer("warmup", warmupDefault, 0, steps),
+                a.integer("eval-every", 100, 0, 10_000_000),
+                a.has("eval-corpus") ? Path.of(a.string("eval-corpus", null)) : null,
+                a.integer("eval-images", 32, 0, 100_000),
                 blockSize,
-                shape(m.getOrDefault("--shape", "default")),
-                real(m, "--weight-decay", 0.01, 0, 10),
-                real(m, "--clip", 1.0, 0, 1e6), anneal, yesNo(m, "--complementary", fast),
-                fastOnly(m, "--block-shift", fast, real(m, "--block-shift", 0, 0, 1)));
+                shape(a.string("shape", "default")),
+                a.real("weight-decay", 0.01, 0, 10),
+                a.real("clip", 1.0, 0, 1e6), anneal,
+                fastOnly(a, "complementary", fast, "yes".equals(a.choice("complementary", "no", "yes", "no"))),
+                fastOnly(a, "block-shift", fast, a.real("block-shift", 0, 0, 1)));
     }
 
-    private static boolean yesNo(Map<String, String> m, String flag, boolean fast) {
-        String v = m.get(flag);
-        if (v == null) {
-            return false;
-        }
-        if (!v.equals("yes") && !v.equals("no")) {
-            throw new IllegalArgumentException(flag + " must be yes or no, got '" + v + "'");
-        }
-        return fastOnly(m, flag, fast, v.equals("yes"));
-    }
-
-    private static <T> T fastOnly(Map<String, String> m, String flag, boolean fast, T value) {
-        if (m.containsKey(flag) && !fast) {
-            throw new IllegalArgumentException(flag + " applies to --stage fast only");
+    private static <T> T fastOnly(Args a, String flag, boolean fast, T value) {
+        if (a.has(flag) && !fast) {
+            throw new IllegalArgumentException("--" + flag + " applies to --stage fast only");
         }
         return value;
     }
@@ -116,57 +99,5 @@ public record TrainOptions(Path corpus, Path out, String stage, Path init, int s
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--shape must be default or micro, got '" + name + "'");
         }
-    }
-
-    private static String required(Map<String, String> m, String flag) {
-        String v = m.get(flag);
-        if (v == null) {
-            throw new IllegalArgumentException(flag + " is required (see --help)");
-        }
-        return v;
-    }
-
-    private static int integer(Map<String, String> m, String flag, int dflt, int min, int max) {
-        String v = m.get(flag);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int x = Integer.parseInt(v);
-            if (x >= min && x <= max) {
-                return x;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(flag + " must be an integer from " + min + " to " + max + ", got '" + v + "'");
-    }
-
-    private static long longValue(Map<String, String> m, String flag, long dflt) {
-        String v = m.get(flag);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a 64-bit integer, got '" + v + "'");
-        }
-    }
-
-    private static double real(Map<String, String> m, String flag, double dflt, double min, double max) {
-        String v = m.get(flag);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            double x = Double.parseDouble(v);
-            if (x >= min && x <= max) {
-                return x;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(flag + " must be a number from " + min + " to " + max + ", got '" + v + "'");
     }
 }

@@ -29,7 +29,7 @@ class TrainCommandTest {
     @Test
     void badValuesSayWhatIsAllowed() {
         String[] base = {"--corpus", "c", "--out", "o"};
-        assertTrue(run(concat(base, "--stage", "xyz"))[2].contains("--stage must be ar, bd3 or fast"));
+        assertTrue(run(concat(base, "--stage", "xyz"))[2].contains("--stage must be one of ar, bd3, fast"));
         assertTrue(run(concat(base, "--stage", "bd3", "--block-size", "0"))[2].contains("--block-size must be"));
         assertTrue(run(concat(base, "--stage", "ar", "--batch", "0"))[2].contains("--batch must be an integer from 1"));
         assertTrue(run(concat(base, "--stage", "ar", "--lr", "abc"))[2].contains("--lr must be a number"));

@@ -8,6 +8,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.BackendRequest;
 import dvlcap.backend.PageTable;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
@@ -39,8 +40,6 @@ public final class CudaBackend implements Backend {
 
     /** {@code simple} forces the plain GEMM kernel (a debugging aid: compare with the mma one). */
     static final String GEMM_PROPERTY = "dvlcap.cuda.gemm";
-    /** Caps the device bytes this backend may hold (a budget below the card's memory). */
-    static final String LIMIT_PROPERTY = "dvlcap.cuda.memoryLimitBytes";
 
     private static final int THREADS = 256;
     /** Floats converted to bf16 per host-to-device copy when uploading a weight. */
@@ -63,17 +62,22 @@ public final class CudaBackend implements Backend {
         this.simpleGemm = simpleGemm;
     }
 
-    /**
-     * The hook {@link dvlcap.backend.Backends} calls by reflection: the backend on the selected
-     * device, or empty after telling {@code whyNot} why not (kernels not built, no driver, no device,
-     * a bad device ordinal, an old GPU).
-     */
+    /** The backend on the default device (DVLCAP_CUDA_DEVICE, else 0) without a memory limit. */
     public static Optional<Backend> tryCreate(Consumer<String> whyNot) {
-        return tryCreate(whyNot, KernelImage::load, DeviceSelection.fromEnvironment());
+        return tryCreate(BackendRequest.of("cuda"), whyNot);
+    }
+
+    /**
+     * What {@link dvlcap.backend.Backends} calls: the backend on the device {@code request} selects,
+     * within its memory limit, or empty after telling {@code whyNot} why not (kernels not built, no
+     * driver, no device, a bad device ordinal, an old GPU).
+     */
+    public static Optional<Backend> tryCreate(BackendRequest request, Consumer<String> whyNot) {
+        return tryCreate(whyNot, KernelImage::load, DeviceSelection.of(request), request.memoryLimitBytes());
     }
 
     static Optional<Backend> tryCreate(Consumer<String> whyNot, Supplier<Optional<byte[]>> kernels,
-                                       DeviceSelection selection) {
+                                       DeviceSelection selection, long limit) {
         Optional<byte[]> image = kernels.get();
         if (image.isEmpty()) {
             whyNot.accept(KernelImage.MISSING);
@@ -81,7 +85,6 @@ public final class CudaBackend implements Backend {
         }
         try {
             CudaContext cuda = CudaContext.open(selection, image.get());
-            long limit = Long.getLong(LIMIT_PROPERTY, Long.MAX_VALUE);
             boolean simple = "simple".equalsIgnoreCase(System.getProperty(GEMM_PROPERTY, ""));
             LOG.info("CUDA backend on {}{}{}", cuda.description(),
                     limit == Long.MAX_VALUE ? "" : ", memory limit " + limit + " bytes", simple ? ", simple GEMM" : "");

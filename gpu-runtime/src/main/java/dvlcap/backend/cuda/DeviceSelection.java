@@ -1,26 +1,25 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.BackendRequest;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Which GPU this process uses: system property {@value #PROPERTY}, else environment variable
- * {@value #ENV}, else 0. The ordinal counts the devices the driver shows, i.e. after
+ * Which GPU one backend uses: the ordinal its {@link BackendRequest} pins, else environment
+ * variable {@value #ENV}, else 0. The ordinal counts the devices the driver shows, i.e. after
  * CUDA_VISIBLE_DEVICES has filtered them (a Spark executor given GPU address "3" either exports
- * CUDA_VISIBLE_DEVICES=3 and uses ordinal 0, or sets the property to 3 with all devices visible).
+ * CUDA_VISIBLE_DEVICES=3 and uses ordinal 0, or requests ordinal 3 with all devices visible).
+ * No system property: it would be shared by every engine in the JVM.
  */
 record DeviceSelection(String value, String source) {
-    static final String PROPERTY = "dvlcap.cuda.device";
     static final String ENV = "DVLCAP_CUDA_DEVICE";
 
-    static DeviceSelection fromEnvironment() {
-        return from(System::getProperty, System.getenv());
+    static DeviceSelection of(BackendRequest request) {
+        return from(request, System.getenv());
     }
 
-    static DeviceSelection from(Function<String, String> properties, Map<String, String> env) {
-        String p = properties.apply(PROPERTY);
-        if (p != null && !p.isBlank()) {
-            return new DeviceSelection(p.trim(), "system property " + PROPERTY);
+    static DeviceSelection from(BackendRequest request, Map<String, String> env) {
+        if (request.pinsDevice()) {
+            return new DeviceSelection(Integer.toString(request.cudaDevice()), "the backend request");
         }
         String e = env.get(ENV);
         if (e != null && !e.isBlank()) {

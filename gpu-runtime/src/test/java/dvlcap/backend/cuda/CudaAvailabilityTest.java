@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.BackendRequest;
 import dvlcap.backend.Backends;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,8 @@ class CudaAvailabilityTest {
     @Test
     void missingKernelsAreReportedBeforeTouchingTheDriver() {
         StringBuilder why = new StringBuilder();
-        Optional<Backend> b = CudaBackend.tryCreate(why::append, Optional::empty, DeviceSelection.from(k -> null, Map.of()));
+        Optional<Backend> b = CudaBackend.tryCreate(why::append, Optional::empty,
+                DeviceSelection.from(BackendRequest.of("cuda"), Map.of()), Long.MAX_VALUE);
         assertTrue(b.isEmpty());
         assertTrue(why.toString().startsWith("kernels missing (built without nvcc)"), why.toString());
     }

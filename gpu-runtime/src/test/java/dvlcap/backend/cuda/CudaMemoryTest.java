@@ -1,5 +1,6 @@
 package dvlcap.backend.cuda;
 
+import dvlcap.backend.BackendRequest;
 import dvlcap.backend.DeviceOutOfMemoryException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,14 +42,11 @@ class CudaMemoryTest {
 
     @Test
     void allocationPastTheLimitIsATypedOutOfMemory() {
-        System.setProperty(CudaBackend.LIMIT_PROPERTY, String.valueOf(1 << 20));
-        try (CudaBackend gpu = CudaTestSupport.backendOrSkip()) {
+        try (CudaBackend gpu = CudaTestSupport.backendOrSkip(BackendRequest.of("cuda").withMemoryLimit(1 << 20))) {
             Tensor a = gpu.allocate(200_000);
             assertThrows(DeviceOutOfMemoryException.class, () -> gpu.allocate(100_000));
             a.close();
             gpu.allocate(100_000).close(); // recovered
-        } finally {
-            System.clearProperty(CudaBackend.LIMIT_PROPERTY);
         }
     }
 

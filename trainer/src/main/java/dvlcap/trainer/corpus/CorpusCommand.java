@@ -1,15 +1,17 @@
 package dvlcap.trainer.corpus;
 
+import dvlcap.cli.Args;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /** Command line for {@link CorpusWriter}; {@code --help} prints the usage. */
 public final class CorpusCommand {
 
     static final String USAGE = """
-            Usage: CorpusCommand --out DIR --n N --seed S [--split NAME] [--style short|detailed|both]
+            Usage: dvlcap corpus --out DIR --n N --seed S [--split NAME] [--style short|detailed|both]
 
             Writes a synthetic shapes corpus: DIR/images/<split>-<index>.png (64x64 RGB) and
             DIR/manifest.jsonl (replaced if present), one JSON line per image and style:
@@ -43,35 +45,26 @@ public final class CorpusCommand {
 
     /** Runs the command; returns the exit status (0 ok, 2 bad arguments, 1 I/O failure). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path dir = null;
-        Integer n = null;
-        Long seed = null;
-        String split = "train";
-        List<CaptionStyle> styles = List.of(CaptionStyle.SHORT, CaptionStyle.DETAILED);
+        Path dir;
+        int n;
+        long seed;
+        String split;
+        List<CaptionStyle> styles;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    out.print(USAGE);
-                    return 0;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(a.startsWith("--") && isOption(a)
-                            ? a + " needs a value" : "unknown argument " + a);
-                }
-                String v = args[++i];
-                switch (a) {
-                    case "--out" -> dir = Path.of(v);
-                    case "--n" -> n = parseN(v);
-                    case "--seed" -> seed = parseSeed(v);
-                    case "--split" -> split = parseSplit(v);
-                    case "--style" -> styles = parseStyle(v);
-                    default -> throw new IllegalArgumentException("unknown argument " + a);
-                }
+            Args a = Args.parse("corpus", args, Set.of("out", "n", "seed", "split", "style"), Set.of("help"));
+            if (a.flag("help")) {
+                out.print(USAGE);
+                return 0;
             }
-            if (dir == null || n == null || seed == null) {
+            a.noPositional();
+            if (!a.has("out") || !a.has("n") || !a.has("seed")) {
                 throw new IllegalArgumentException("--out, --n and --seed are required");
             }
+            dir = Path.of(a.string("out", null));
+            n = a.integer("n", 0, 1, MAX_N);
+            seed = a.longValue("seed", 0);
+            split = parseSplit(a.string("split", "train"));
+            styles = parseStyle(a.choice("style", "both", "short", "detailed", "both"));
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             err.println("Run with --help for usage.");
@@ -92,30 +85,6 @@ public final class CorpusCommand {
         } catch (IOException e) {
             err.println("error: cannot write corpus to " + dir + ": " + e);
             return 1;
-        }
-    }
-
-    private static boolean isOption(String a) {
-        return List.of("--out", "--n", "--seed", "--split", "--style").contains(a);
-    }
-
-    private static int parseN(String v) {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= MAX_N) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("--n must be an integer from 1 to " + MAX_N + ", got '" + v + "'");
-    }
-
-    private static long parseSeed(String v) {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--seed must be a 64-bit integer, got '" + v + "'");
         }
     }
 

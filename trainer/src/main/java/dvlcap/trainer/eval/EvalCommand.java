@@ -1,7 +1,11 @@
 package dvlcap.trainer.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dvlcap.backend.BackendRequest;
 import dvlcap.cli.Args;
+import dvlcap.cli.BackendFlag;
+import dvlcap.cli.BatchSizeFlag;
+import dvlcap.cli.ModelFlag;
 import dvlcap.decode.DecoderKind;
 import dvlcap.decode.DecodingSettings;
 import dvlcap.decode.RemaskingKind;
@@ -14,7 +18,6 @@ import dvlcap.image.ImageDecoder;
 import dvlcap.image.VisionInput;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfigReader;
-import dvlcap.model.EmbeddedModels;
 import dvlcap.model.ModelDirectory;
 import dvlcap.quality.CaptionMetrics;
 import dvlcap.quality.CaptionScores;
@@ -59,25 +62,25 @@ public final class EvalCommand {
             captions are identical to the AR captions (speculative decoding must give all of them).
 
             Options:
-              --model DIR          model directory (default: the embedded models/shapes-dvlm)
-              --corpus DIR         corpus directory with manifest.jsonl (required)
-              --limit N            first N manifest entries (default: all)
-              --warmup N           captions the first N entries once, untimed, before each
-                                   configuration's timed run, so that no configuration pays
-                                   the JIT's warm-up for the others (default 32; 0 = none)
-              --batch-size N       sequences decoded together (default 16)
-              --max-new-tokens N   longest answer (default 96)
-              --block-size N       block size (default: the model's)
-              --thresholds LIST    dynamic thresholds (default 0.5,0.7,0.85,0.95)
-              --configs LIST       which to run among ar,static,dynamic,speculative,subblock
-                                   (default ar,static,dynamic; ar,speculative,subblock for a
-                                   model trained with the causal-LM loss)
-              --sub-block N        sub-block size of the subblock configuration (default 8, or
-                                   the block size when 8 does not divide it)
+            """ + ModelFlag.HELP + """
+              --corpus DIR              corpus directory with manifest.jsonl (required)
+              --limit N                 first N manifest entries (default: all)
+              --warmup N                captions the first N entries once, untimed, before each configuration's
+                                        timed run, so that no configuration pays the JIT's warm-up for the
+                                        others (default 32; 0 = none)
+            """ + BatchSizeFlag.HELP + """
+              --max-new-tokens N        longest answer (default 96)
+              --block-size N            block size (default: the model's)
+              --thresholds LIST         dynamic thresholds (default 0.5,0.7,0.85,0.95)
+              --configs LIST            which to run among ar,static,dynamic,speculative,subblock (default
+                                        ar,static,dynamic; ar,speculative,subblock for a model trained with the
+                                        causal-LM loss)
+              --sub-block N             sub-block size of the subblock configuration (default 8, or the block
+                                        size when 8 does not divide it)
               --sub-block-thresholds LIST  thresholds of the subblock configuration (default 0.9)
-              --backend NAME       auto (default), cpu, vector, scalar or cuda
-              --json               one JSON object per configuration instead of a table
-              --help               this text
+            """ + BackendFlag.HELP + """
+              --json                    one JSON object per configuration instead of a table
+              --help                    this text
             """;
 
 
@@ -85,14 +88,19 @@ public final class EvalCommand {
     }
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
-        Args a = Args.parse("eval", argv, Set.of("model", "corpus", "limit", "warmup", "batch-size", "max-new-tokens",
-                "block-size", "thresholds", "configs", "backend", "sub-block", "sub-block-thresholds"),
+        Args a = Args.parse("eval", argv, Set.of(ModelFlag.NAME, "corpus", "limit", "warmup", BatchSizeFlag.NAME,
+                "max-new-tokens", "block-size", "thresholds", "configs", BackendFlag.NAME, "sub-block",
+                "sub-block-thresholds"),
                 Set.of("json", "help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
         }
-        Path model = a.has("model") ? Path.of(a.string("model", null)) : EmbeddedModels.defaultModel();
+        a.noPositional();
+        // every flag is read before any file is: a mistake is reported at once, the same way as elsewhere
+        BackendRequest backend = BackendFlag.request(a);
+        int batch = BatchSizeFlag.of(a);
+        Path model = ModelFlag.path(a);
         Path corpus = Path.of(a.required("corpus"));
         Path manifestFile = corpus.resolve("manifest.jsonl");
         if (!Files.isRegularFile(manifestFile)) {
@@ -101,7 +109,6 @@ public final class EvalCommand {
         Manifest manifest = Manifest.read(manifestFile);
         int limit = a.integer("limit", manifest.entries().size(), 1);
         List<ManifestEntry> entries = manifest.entries().subList(0, Math.min(limit, manifest.entries().size()));
-        int batch = a.integer("batch-size", 16, 1);
         int warmup = a.integer("warmup", 32, 0);
         int maxNew = a.integer("max-new-tokens", 96, 1);
         int blockSize = a.integer("block-size", 0, 1);
@@ -119,7 +126,6 @@ public final class EvalCommand {
         }
         int block = blockSize == 0 ? decoding.blockSize() : blockSize;
         int subBlock = a.integer("sub-block", block % 8 == 0 ? 8 : block, 1);
-        String backend = a.string("backend", "auto");
 
         DecodingSettings base = DecodingSettings.defaults().withMaxNewTokens(maxNew).withBlock(blockSize, 0);
         List<Map.Entry<String, DecodingSettings>> runs = new ArrayList<>();

@@ -94,10 +94,10 @@ class CorpusCommandTest {
         assertTrue(run("--out", out, "--n", "x", "--seed", "1").err().contains("--n must be an integer"));
         assertTrue(run("--out", out, "--n", "1", "--seed", "1.5").err().contains("--seed must be a 64-bit integer"));
         assertTrue(run("--out", out, "--n", "1", "--seed", "1", "--style", "long").err()
-                .contains("--style must be short, detailed or both"));
+                .contains("--style must be one of short, detailed, both"));
         assertTrue(run("--out", out, "--n", "1", "--seed", "1", "--split", "a/b").err().contains("--split must be"));
         assertTrue(run("--out", out, "--n", "1").err().contains("--out, --n and --seed are required"));
-        assertTrue(run("--frobnicate", "1").err().contains("unknown argument --frobnicate"));
+        assertTrue(run("--frobnicate", "1").err().contains("unknown option '--frobnicate' for 'corpus'"));
         assertTrue(run("--out", out, "--n").err().contains("--n needs a value"));
         assertEquals(2, run("--out", out, "--n", "0", "--seed", "1").code());
     }
