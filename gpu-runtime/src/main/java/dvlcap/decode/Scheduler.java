@@ -22,7 +22,8 @@ import java.util.OptionalInt;
 /**
  * Continuous batching (DESIGN.md §4): every {@link #step()} runs one forward over all active
  * sequences, each contributing its own rows against its own cache; finished sequences leave and
- * waiting ones join at once, as long as the batch size and the KV pool allow.
+ * waiting ones join at once, as long as the batch size and the KV pool allow. The forward itself
+ * (input rows, logits, choices) is {@link BatchForward}'s; this class only schedules.
  *
  * <p>Memory: a sequence is admitted only when the engine's {@link KvPool} can reserve every page it
  * may need (prompt + most new tokens, rounded up to blocks); otherwise it waits, in order, until
