@@ -120,24 +120,54 @@ public interface Backend extends AutoCloseable {
     void add(Tensor acc, Tensor x, int n);
 
     /**
-     * Attention of one sequence: {@code nq} query rows starting at row {@code qRow} of {@code q}
-     * ({@code heads * headDim} wide) against key/value rows {@code 0..kvLen-1} of {@code k} and
-     * {@code v} ({@code kvHeads * headDim} wide, grouped-query: query head {@code h} reads kv head
-     * {@code h / (heads / kvHeads)}). Query {@code i} sits at absolute position
-     * {@code queryPos0 + i} and sees key {@code j} iff {@code j / maskBlock <= (queryPos0 + i) /
-     * maskBlock} (block-causal; {@code maskBlock = 1} is causal, {@link Integer#MAX_VALUE} is
-     * bidirectional). Output goes to the same rows of {@code out}. Scale is {@code 1/sqrt(headDim)}.
+     * Attention of one sequence over contiguous keys: {@code nq} query rows starting at row
+     * {@code qRow} of {@code q} ({@code heads * headDim} wide) against key/value rows
+     * {@code 0..kvLen-1} of {@code k} and {@code v} ({@code kvHeads * headDim} wide), under the mask
+     * of {@link BatchLayout.Sequence}. The vision towers' call; the default is the one-sequence
+     * {@link #batchedAttention}.
      */
-    void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
-                   int queryPos0, int maskBlock, int heads, int kvHeads, int headDim);
+    default void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
+                           int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+        batchedAttention(out, q, k, v, BatchLayout.of(BatchLayout.Sequence.contiguous(qRow, nq, queryPos0, kvLen,
+                maskBlock)), heads, kvHeads, headDim);
+    }
 
     /**
-     * {@link #attention} over keys and values kept in pages: position {@code j < kvLen} of the
-     * sequence is row {@code pages.row(j)} of {@code k} and {@code v}. Results equal the contiguous
-     * call on the same keys in the same order.
+     * Attention of every sequence of a batch in one call: for each {@link BatchLayout.Sequence}, its
+     * query rows of {@code q} ({@code heads * headDim} wide) against its positions {@code 0 ..
+     * kvLength - 1}, position {@code j} at row {@code pages.row(j)} of {@code k} and {@code v}
+     * ({@code kvHeads * headDim} wide, grouped-query: query head {@code h} reads kv head
+     * {@code h / (heads / kvHeads)}), block-causal as the sequence's mask block says. Output goes to
+     * the same rows of {@code out}; rows outside the layout are left alone. Scale is
+     * {@code 1/sqrt(headDim)}.
+     *
+     * <p>A row's result must not depend on the other sequences nor on the page layout: it equals the
+     * one-sequence call over the same keys in a contiguous buffer (to the bit on the CPU backends).
      */
-    void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
-                        int queryPos0, int maskBlock, int heads, int kvHeads, int headDim);
+    void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout layout, int heads, int kvHeads,
+                          int headDim);
+
+    /**
+     * The KV write of a batch in one call: for each sequence, rows {@code row0 + i} of {@code k} and
+     * {@code v} ({@code kvDim} wide) go to the rows of positions {@code pos0 + i} of its page table in
+     * {@code keys} and {@code values}. Sequences sharing a table must not write the same position.
+     *
+     * <p>The default copies one run of consecutive positions within a page at a time, with
+     * {@link #copy}: right on any backend, one call per run; a device backend does it in one launch.
+     */
+    default void writeKv(Tensor keys, Tensor values, Tensor k, Tensor v, BatchLayout layout, int kvDim) {
+        for (BatchLayout.Sequence s : layout.sequences()) {
+            int ps = s.pages().pageSize();
+            for (int done = 0; done < s.rows(); ) {
+                int pos = s.pos0() + done;
+                int run = Math.min(s.rows() - done, ps - pos % ps);
+                int dst = s.pages().row(pos) * kvDim, src = (s.row0() + done) * kvDim;
+                copy(k, src, keys, dst, run * kvDim);
+                copy(v, src, values, dst, run * kvDim);
+                done += run;
+            }
+        }
+    }
 
     /**
      * For each row: the argmax token and its softmax probability (the greedy confidence), so that

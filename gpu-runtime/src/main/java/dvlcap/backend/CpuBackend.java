@@ -161,23 +161,24 @@ public abstract class CpuBackend implements Backend {
         }
     }
 
-    /** Contiguous keys are one page as long as the sequence. */
-    @Override
-    public void attention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, int kvLen,
-                          int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        pagedAttention(out, q, qRow, nq, k, v, PageTable.contiguous(kvLen), kvLen, queryPos0, maskBlock, heads, kvHeads,
-                headDim);
-    }
-
-    /** Checked here, once, for every CPU kernel: a bad table would otherwise read another sequence's rows. */
-    static void checkPages(PageTable pages, int kvLen, int kvStride, float[] k, float[] v) {
-        if (kvLen > pages.capacity()) {
-            throw new IllegalArgumentException(kvLen + " keys but the page table covers " + pages.capacity()
-                    + " positions");
+    /**
+     * Checked here, once, for every CPU kernel: a bad table would otherwise read another sequence's
+     * rows, and an overrun inside a worker thread would surface as a confusing wrapped exception.
+     */
+    static void checkLayout(BatchLayout layout, float[] out, float[] q, float[] k, float[] v, int heads, int kvHeads,
+                            int headDim) {
+        if (heads < 1 || kvHeads < 1 || headDim < 1 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " query heads, " + kvHeads + " kv heads of " + headDim
+                    + ": query heads must be a positive multiple of kv heads");
         }
-        long need = pages.rowsSpanned() * kvStride;
-        if (kvLen > 0 && (need > k.length || need > v.length)) {
-            throw new IllegalArgumentException("page table reaches row " + pages.rowsSpanned() + " of " + kvStride
+        long qRows = (long) layout.rowsSpanned() * heads * headDim;
+        if (qRows > q.length || qRows > out.length) {
+            throw new IllegalArgumentException("the layout's query rows reach row " + layout.rowsSpanned() + " of "
+                    + heads * headDim + " floats; queries hold " + q.length + ", output " + out.length + " floats");
+        }
+        long kvStride = (long) kvHeads * headDim, need = layout.kvRowsSpanned() * kvStride;
+        if (need > k.length || need > v.length) {
+            throw new IllegalArgumentException("page table reaches row " + layout.kvRowsSpanned() + " of " + kvStride
                     + " floats; keys hold " + k.length + ", values " + v.length + " floats");
         }
     }

@@ -46,11 +46,15 @@ public final class ScalarBackend extends CpuBackend {
         }
     }
 
+    /** One sequence after another, through {@link Attention#reference}. */
     @Override
-    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
-                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
+    public void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout layout, int heads, int kvHeads,
+                                 int headDim) {
         float[] o = CpuTensor.of(out), qd = CpuTensor.of(q), kd = CpuTensor.of(k), vd = CpuTensor.of(v);
-        checkPages(pages, kvLen, kvHeads * headDim, kd, vd);
-        Attention.reference(o, qd, qRow, nq, kd, vd, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+        checkLayout(layout, o, qd, kd, vd, heads, kvHeads, headDim);
+        for (BatchLayout.Sequence s : layout.sequences()) {
+            Attention.reference(o, qd, s.row0(), s.rows(), kd, vd, s.pages(), s.kvLength(), s.pos0(), s.maskBlock(),
+                    heads, kvHeads, headDim);
+        }
     }
 }

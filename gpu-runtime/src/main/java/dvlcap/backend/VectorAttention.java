@@ -3,6 +3,7 @@ package dvlcap.backend;
 import static dvlcap.backend.Lanes.L;
 import static dvlcap.backend.Lanes.S;
 
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -19,31 +20,48 @@ final class VectorAttention {
         this.pool = pool;
     }
 
-    /** Keys and values of position {@code j} at row {@code pages.row(j)}. */
-    void run(float[] o, float[] q, int qRow, int nq, float[] k, float[] v, PageTable pages, int kvLen,
-             int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        if (heads % kvHeads != 0) {
-            throw new IllegalArgumentException(heads + " query heads are not a multiple of " + kvHeads + " kv heads");
-        }
-        int pairs = nq * heads;
-        long fmas = 2L * pairs * kvLen * headDim;
-        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
-        int chunk = (pairs + parts - 1) / Math.max(1, parts);
-        int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
+    /**
+     * Every sequence of {@code layout} (checked by the caller), spread over the workers as one list
+     * of (query row, head) pairs, so that many short sequences use the cores as well as one long one.
+     */
+    void run(float[] o, float[] q, float[] k, float[] v, BatchLayout layout, int heads, int kvHeads, int headDim) {
+        List<BatchLayout.Sequence> seqs = layout.sequences();
+        int total = layout.totalRows();
+        // query i of the batch (in layout order) is local row localRow[i] of sequence seqOf[i]
+        int[] seqOf = new int[total], localRow = new int[total];
         // where each position's row starts, once per call: the loops below stay flat (one loop over
         // keys carrying a vector accumulator, which C2 keeps in a register; a loop nest over pages
         // made it box every FloatVector)
         int kvStride = kvHeads * headDim;
-        int[] rowStart = new int[kvLen];
-        for (int j = 0; j < kvLen; j++) {
-            rowStart[j] = pages.row(j) * kvStride;
+        int[][] rowStart = new int[seqs.size()][];
+        long fmas = 0;
+        for (int s = 0, i = 0; s < seqs.size(); s++) {
+            BatchLayout.Sequence seq = seqs.get(s);
+            int[] starts = new int[seq.rows() == 0 ? 0 : seq.kvLength()];
+            for (int j = 0; j < starts.length; j++) {
+                starts[j] = seq.pages().row(j) * kvStride;
+            }
+            rowStart[s] = starts;
+            for (int r = 0; r < seq.rows(); r++, i++) {
+                seqOf[i] = s;
+                localRow[i] = r;
+            }
+            fmas += 2L * seq.rows() * heads * seq.kvLength() * headDim;
         }
+        int pairs = total * heads;
+        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
+        int chunk = (pairs + parts - 1) / Math.max(1, parts);
+        int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
+        int group = heads / kvHeads, maxKv = layout.maxKvLength();
         pool.forEach(used, p -> {
-            float[] scores = new float[kvLen];
+            float[] scores = new float[maxKv];
             for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
                 int i = pair / heads, h = pair % heads;
-                one(o, q, qRow + i, k, v, rowStart, Attention.visibleKeys(queryPos0 + i, maskBlock, kvLen),
-                        h, h / (heads / kvHeads), heads, headDim, scores);
+                BatchLayout.Sequence seq = seqs.get(seqOf[i]);
+                int r = localRow[i];
+                one(o, q, seq.row0() + r, k, v, rowStart[seqOf[i]],
+                        Attention.visibleKeys(seq.pos0() + r, seq.maskBlock(), seq.kvLength()), h, h / group, heads,
+                        headDim, scores);
             }
         });
     }

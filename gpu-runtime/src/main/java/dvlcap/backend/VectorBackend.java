@@ -54,12 +54,11 @@ public final class VectorBackend extends CpuBackend {
     }
 
     @Override
-    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
-                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        float[] kd = CpuTensor.of(k), vd = CpuTensor.of(v);
-        checkPages(pages, kvLen, kvHeads * headDim, kd, vd);
-        attention.run(CpuTensor.of(out), CpuTensor.of(q), qRow, nq, kd, vd, pages, kvLen, queryPos0, maskBlock, heads,
-                kvHeads, headDim);
+    public void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout layout, int heads, int kvHeads,
+                                 int headDim) {
+        float[] o = CpuTensor.of(out), qd = CpuTensor.of(q), kd = CpuTensor.of(k), vd = CpuTensor.of(v);
+        checkLayout(layout, o, qd, kd, vd, heads, kvHeads, headDim);
+        attention.run(o, qd, kd, vd, layout, heads, kvHeads, headDim);
     }
 
     @Override

@@ -207,44 +207,55 @@ public final class BenchCommand {
      * {@code context}, and the ms of the untimed warm-up forward before them.
      */
     private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations) {
+        // one pool for the batch, as the engine has: its forwards make one attention call per layer
+        int pageSize = KvPool.DEFAULT_PAGE_SIZE;
+        try (KvPool pool = lm.newPool(pageSize, batch * ((context + q + pageSize - 1) / pageSize))) {
+            List<KvCache> caches = new ArrayList<>();
+            try {
+                // The cache is taken as full of `context` positions without a prefill: attention costs
+                // the same whatever the keys hold, and a prefill of a big shape would dominate the run.
+                for (int s = 0; s < batch; s++) {
+                    KvCache cache = pool.newCache(context + q);
+                    caches.add(cache);
+                    cache.commit(context);
+                }
+                return timeForwards(b, lm, caches, context, q, iterations);
+            } finally {
+                caches.forEach(KvCache::close); // before the pool closes: it checks every page came back
+            }
+        }
+    }
+
+    /** Median ms and warm-up ms of forwards of {@code q} new rows on each of {@code caches}. */
+    private static double[] timeForwards(Backend b, Qwen2Model lm, List<KvCache> caches, int context, int q,
+                                         int iterations) {
         TextConfig c = lm.config();
         SplittableRandom r = new SplittableRandom(1);
-        List<KvCache> caches = new ArrayList<>();
-        try {
-            // The cache is taken as full of `context` positions without a prefill: attention costs
-            // the same whatever the keys hold, and a prefill of a big shape would dominate the run.
-            for (int s = 0; s < batch; s++) {
-                KvCache cache = lm.newCache(context + q);
-                caches.add(cache);
-                cache.commit(context);
+        int batch = caches.size();
+        double[] times = new double[iterations + 1];
+        try (Tensor x = b.allocate(batch * q * c.hiddenSize())) {
+            int[] logitRows = new int[batch * q];
+            for (int i = 0; i < logitRows.length; i++) {
+                logitRows[i] = i;
             }
-            double[] times = new double[iterations + 1];
-            try (Tensor x = b.allocate(batch * q * c.hiddenSize())) {
-                int[] logitRows = new int[batch * q];
-                for (int i = 0; i < logitRows.length; i++) {
-                    logitRows[i] = i;
+            int[] ids = new int[batch * q];
+            float[] conf = new float[batch * q];
+            for (int it = 0; it <= iterations; it++) {
+                lm.embed(x, 0, r.ints(batch * q, 0, c.vocabSize()).toArray());
+                List<Segment> segs = new ArrayList<>();
+                for (KvCache cache : caches) {
+                    segs.add(new Segment(cache, context, q, q));
                 }
-                int[] ids = new int[batch * q];
-                float[] conf = new float[batch * q];
-                for (int it = 0; it <= iterations; it++) {
-                    lm.embed(x, 0, r.ints(batch * q, 0, c.vocabSize()).toArray());
-                    List<Segment> segs = new ArrayList<>();
-                    for (KvCache cache : caches) {
-                        segs.add(new Segment(cache, context, q, q));
-                    }
-                    long t0 = System.nanoTime();
-                    lm.forward(x, segs);
-                    Tensor logits = lm.logits(x, logitRows);
-                    b.argmaxConfidence(logits, logitRows.length, c.vocabSize(), ids, conf);
-                    times[it] = (System.nanoTime() - t0) / 1e6;
-                }
+                long t0 = System.nanoTime();
+                lm.forward(x, segs);
+                Tensor logits = lm.logits(x, logitRows);
+                b.argmaxConfidence(logits, logitRows.length, c.vocabSize(), ids, conf);
+                times[it] = (System.nanoTime() - t0) / 1e6;
             }
-            double[] timed = Arrays.copyOfRange(times, 1, times.length); // the first is warm-up
-            Arrays.sort(timed);
-            return new double[] {timed[timed.length / 2], times[0]};
-        } finally {
-            caches.forEach(KvCache::close);
         }
+        double[] timed = Arrays.copyOfRange(times, 1, times.length); // the first is warm-up
+        Arrays.sort(timed);
+        return new double[] {timed[timed.length / 2], times[0]};
     }
 
     private static void decode(PrintStream out, Backend backend, VisionPlacement placement, Subject subject,

@@ -4,24 +4,24 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.DeviceOutOfMemoryException;
 import dvlcap.backend.Tensor;
 import dvlcap.image.VisionInput;
+import dvlcap.nn.BatchForward;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvCache;
 import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
 import dvlcap.nn.RopePositions;
-import dvlcap.nn.Segment;
 import dvlcap.nn.VisionEncoder;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 
 /**
  * Continuous batching (DESIGN.md §4): every {@link #step()} runs one forward over all active
  * sequences, each contributing its own rows against its own cache; finished sequences leave and
- * waiting ones join at once, as long as the batch size and the KV pool allow.
+ * waiting ones join at once, as long as the batch size and the KV pool allow. The forward itself
+ * (input rows, logits, choices) is {@link BatchForward}'s; this class only schedules.
  *
  * <p>Memory: a sequence is admitted only when the engine's {@link KvPool} can reserve every page it
  * may need (prompt + most new tokens, rounded up to blocks); otherwise it waits, in order, until
@@ -83,8 +83,9 @@ public final class Scheduler implements AutoCloseable {
     private final List<Active> active = new ArrayList<>();
     private final BatchShrinkPolicy shrink = new BatchShrinkPolicy();
     private int batchCap;
-    private Tensor input;
     private boolean closed;
+    /** Assembles and runs each step's forward; made at the first step. */
+    private BatchForward batch;
 
     /**
      * @param pool where the sequences' keys and values live; owned by the caller, who closes it after
@@ -180,65 +181,29 @@ public final class Scheduler implements AutoCloseable {
 
     /** Runs one forward over every active sequence; device memory may run out before any state changes. */
     private void forward() {
-        int h = lm.config().hiddenSize(), vocab = lm.config().vocabSize();
-        List<Work> works = new ArrayList<>(active.size());
-        List<Segment> segments = new ArrayList<>(active.size());
-        int rows = 0, logitRows = 0;
+        List<BatchForward.Input> inputs = new ArrayList<>(active.size());
         for (Active a : active) {
             Work w = a.seq.next();
-            works.add(w);
-            segments.add(new Segment(a.seq.cache(), w.pos0(), w.ids().length, w.maskBlock(), a.job.positions()));
-            rows += w.ids().length;
-            logitRows += w.logitRows().length;
+            inputs.add(new BatchForward.Input(a.seq.cache(), w.pos0(), w.ids(), w.maskBlock(), w.logitRows(), a.image,
+                    w.imageRow0(), a.job.positions()));
         }
-        if (input == null || input.size() < rows * h) {
-            int size = Math.max(rows * h, input == null ? 0 : input.size() * 3 / 2);
-            if (input != null) {
-                input.close();
-                input = null; // if the allocation below runs out of memory, nothing closed is kept
-            }
-            input = backend.allocate(size);
+        if (batch == null) {
+            batch = new BatchForward(backend, lm);
         }
-        int[] gather = new int[logitRows];
-        int row = 0, g = 0;
-        for (int i = 0; i < active.size(); i++) {
-            Work w = works.get(i);
-            InputRows.fill(backend, lm, input, row, w.ids(), w.imageRow0(), active.get(i).image);
-            for (int r : w.logitRows()) {
-                gather[g++] = row + r;
-            }
-            row += w.ids().length;
-        }
-        long t0 = System.nanoTime();
-        lm.forward(input, segments);
-        Tensor logits = lm.logits(input, gather);
-        int[] ids = new int[logitRows];
-        float[] conf = new float[logitRows];
-        backend.argmaxConfidence(logits, logitRows, vocab, ids, conf);
-        float[] hostLogits = null;
-        if (!factory.settings().greedy()) {
-            hostLogits = new float[logitRows * vocab];
-            backend.read(logits, 0, hostLogits, 0, hostLogits.length);
-        }
-        double ms = (System.nanoTime() - t0) / 1e6;
+        BatchForward.Result result = batch.run(inputs, !factory.settings().greedy());
 
-        g = 0;
+        int vocab = lm.config().vocabSize();
         List<Active> finished = new ArrayList<>();
         for (int i = 0; i < active.size(); i++) {
             Active a = active.get(i);
-            int n = works.get(i).logitRows().length;
-            int[] sid = Arrays.copyOfRange(ids, g, g + n);
-            float[] sconf = Arrays.copyOfRange(conf, g, g + n);
-            float[] slog = hostLogits == null ? null
-                    : Arrays.copyOfRange(hostLogits, g * vocab, (g + n) * vocab);
-            g += n;
+            BatchForward.Choices c = result.choices().get(i);
             if (a.forwards == 0) {
-                a.prefillMs = ms;
+                a.prefillMs = result.ms();
             } else {
-                a.decodeMs += ms;
+                a.decodeMs += result.ms();
             }
             a.forwards++;
-            a.seq.accept(sid, sconf, slog, vocab);
+            a.seq.accept(c.ids(), c.confidence(), c.logits(), vocab);
             if (a.seq.done()) {
                 finished.add(a);
             }
@@ -339,9 +304,9 @@ public final class Scheduler implements AutoCloseable {
             failAll(new IllegalStateException("engine closed"));
         } finally {
             waiting.close();
-            if (input != null) {
-                input.close();
-                input = null;
+            if (batch != null) {
+                batch.close();
+                batch = null;
             }
         }
     }

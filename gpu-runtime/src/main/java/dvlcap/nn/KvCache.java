@@ -2,7 +2,6 @@ package dvlcap.nn;
 
 import dvlcap.backend.Backend;
 import dvlcap.backend.PageTable;
-import dvlcap.backend.Tensor;
 
 /**
  * The keys and values of one sequence: {@code capacity} positions on pages of a {@link KvPool},
@@ -37,27 +36,9 @@ public final class KvCache implements AutoCloseable {
         return new KvCache(pool, pool.reserve(capacity), capacity, true);
     }
 
-    /** Writes {@code n} rows of {@code k} and {@code v} starting at {@code srcRow} into positions {@code pos0..}. */
-    void write(Backend b, int layer, Tensor k, Tensor v, int srcRow, int pos0, int n) {
-        int kvd = pool.kvDim(), p = table.pageSize();
-        Tensor keys = pool.keys(layer), values = pool.values(layer);
-        // one copy per page touched: a page's positions are consecutive rows
-        for (int done = 0; done < n; ) {
-            int pos = pos0 + done;
-            int run = Math.min(n - done, p - pos % p);
-            int dst = table.row(pos) * kvd, src = (srcRow + done) * kvd;
-            b.copy(k, src, keys, dst, run * kvd);
-            b.copy(v, src, values, dst, run * kvd);
-            done += run;
-        }
-    }
-
-    Tensor keys(int layer) {
-        return pool.keys(layer);
-    }
-
-    Tensor values(int layer) {
-        return pool.values(layer);
+    /** The pool whose pages hold this cache: sequences on one pool share a batched attention call. */
+    KvPool pool() {
+        return pool;
     }
 
     public PageTable pageTable() {

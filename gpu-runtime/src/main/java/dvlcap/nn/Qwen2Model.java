@@ -105,7 +105,8 @@ public final class Qwen2Model implements AutoCloseable {
     /**
      * Runs every layer over {@code x} ({@code sum(rows) x hidden}, the segments' rows in order), in
      * place: afterwards {@code x} holds the last layer's output (before the final norm). Each
-     * segment's keys and values are written into its cache at its positions.
+     * segment's keys and values are written into its cache at its positions. Per layer, one KV write
+     * and one attention call cover every segment on a pool (the whole batch in the engine).
      */
     public void forward(Tensor x, List<Segment> segments) {
         int rows = 0;
@@ -126,6 +127,7 @@ public final class Qwen2Model implements AutoCloseable {
             sin = scratch.get(SIN, rows * c.headDim() / 2);
             writeMropeAngles(segments, rows, cos, sin);
         }
+        List<KvBatch> batches = KvBatch.of(segments); // one per pool: the engine's forwards make one
         int h = c.hiddenSize(), qd = c.qDim(), kvd = c.kvDim(), m = c.intermediateSize();
         Tensor normed = scratch.get(NORMED, rows * h);
         Tensor q = scratch.get(Q, rows * qd), k = scratch.get(K, rows * kvd), v = scratch.get(V, rows * kvd);
@@ -144,13 +146,14 @@ public final class Qwen2Model implements AutoCloseable {
                 b.rotary(q, cos, sin, rows, c.numHeads(), c.headDim());
                 b.rotary(k, cos, sin, rows, c.numKvHeads(), c.headDim());
             }
-            int row = 0;
-            for (Segment s : segments) {
-                KvCache cache = s.cache();
-                cache.write(b, l, k, v, row, s.pos0(), s.rows());
-                b.pagedAttention(att, q, row, s.rows(), cache.keys(l), cache.values(l), cache.pageTable(),
-                        s.pos0() + s.rows(), s.pos0(), s.maskBlock(), c.numHeads(), c.numKvHeads(), c.headDim());
-                row += s.rows();
+            // every write before any attention: a segment may read rows another segment of its
+            // cache writes in this forward (the fast decoders' context and block)
+            for (KvBatch kb : batches) {
+                b.writeKv(kb.pool().keys(l), kb.pool().values(l), k, v, kb.layout(), kvd);
+            }
+            for (KvBatch kb : batches) {
+                b.batchedAttention(att, q, kb.pool().keys(l), kb.pool().values(l), kb.layout(), c.numHeads(),
+                        c.numKvHeads(), c.headDim());
             }
             b.matmul(out, att, layer.o(), null, rows);
             b.add(x, out, rows * h);

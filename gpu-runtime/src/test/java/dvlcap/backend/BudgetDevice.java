@@ -121,8 +121,8 @@ public final class BudgetDevice extends CpuBackend {
     }
 
     @Override
-    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
-                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        math.pagedAttention(out, q, qRow, nq, k, v, pages, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
+    public void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout layout, int heads,
+                                 int kvHeads, int headDim) {
+        math.batchedAttention(out, q, k, v, layout, heads, kvHeads, headDim);
     }
 }

@@ -105,8 +105,8 @@ class PagedAttentionTest {
     private static float[] paged(Backend b, float[] q, int qRow, int nq, float[] k, float[] v, PageTable table,
                                  int kvLen, int pos0, int mask, int heads, int kvHeads, int headDim) {
         Tensor out = b.allocate(q.length);
-        b.pagedAttention(out, b.upload(q), qRow, nq, b.upload(k), b.upload(v), table, kvLen, pos0, mask, heads, kvHeads,
-                headDim);
+        b.batchedAttention(out, b.upload(q), b.upload(k), b.upload(v),
+                BatchLayout.of(new BatchLayout.Sequence(qRow, nq, pos0, kvLen, mask, table)), heads, kvHeads, headDim);
         float[] o = new float[q.length];
         b.read(out, 0, o, 0, o.length);
         return o;

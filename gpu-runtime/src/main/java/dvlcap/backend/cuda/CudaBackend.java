@@ -9,7 +9,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
 
 import dvlcap.backend.Backend;
 import dvlcap.backend.BackendRequest;
-import dvlcap.backend.PageTable;
+import dvlcap.backend.BatchLayout;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.model.StoredTensor;
@@ -51,8 +51,8 @@ public final class CudaBackend implements Backend {
     private final boolean simpleGemm;
     private DeviceBuffer<CUdeviceptr> ints;
     private DeviceBuffer<CUdeviceptr> results;
-    /** Contiguous copies of one sequence's paged keys and values (see {@link #pagedAttention}). */
-    private Tensor gatherK, gatherV;
+    /** The layout of the forward in progress, uploaded once for all its layers; made on first use. */
+    private DeviceBatchLayout layout;
     private boolean closed;
     private LeakReport leaks = LeakReport.none();
 
@@ -425,6 +425,57 @@ public final class CudaBackend implements Backend {
                         .i32(nq).i32(kvLen).i32(queryPos0).i32(maskBlock).i32(heads).i32(kvHeads).i32(headDim));
     }
 
+    /**
+     * One launch for the whole batch: each warp finds its sequence in the layout (uploaded once per
+     * forward, see {@link DeviceBatchLayout}) and reads keys and values through its page table.
+     */
+    @Override
+    public void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout batch, int heads, int kvHeads,
+                                 int headDim) {
+        CudaTensor o = tensor(out), qt = tensor(q), kt = tensor(k), vt = tensor(v);
+        positive("kvHeads", kvHeads);
+        if (heads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " heads are not a multiple of " + kvHeads + " kv heads");
+        }
+        if (headDim <= 0 || headDim > MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("headDim " + headDim + " outside 1.." + MAX_HEAD_DIM);
+        }
+        long qStride = (long) heads * headDim, kvStride = (long) kvHeads * headDim;
+        fits("attention queries", batch.rowsSpanned() * qStride, qt);
+        fits("attention output", batch.rowsSpanned() * qStride, o);
+        fits("paged keys", batch.kvRowsSpanned() * kvStride, kt);
+        fits("paged values", batch.kvRowsSpanned() * kvStride, vt);
+        int queries = batch.totalRows();
+        if (queries == 0) {
+            return;
+        }
+        bind();
+        DeviceBatchLayout layout = uploadLayout(batch);
+        cuda.launch(Kernel.ATTENTION_BATCHED, ceilDiv((long) queries * heads, 4), 1, 128,
+                new KernelArgs().ptr(o.at(0)).ptr(qt.at(0)).ptr(kt.at(0)).ptr(vt.at(0)).ptr(layout.sequences())
+                        .ptr(layout.sequenceOfQuery()).ptr(layout.pages()).i32(queries).i32(heads).i32(kvHeads)
+                        .i32(headDim));
+    }
+
+    /** One launch for the whole batch, one block per query row, through the same uploaded layout. */
+    @Override
+    public void writeKv(Tensor keys, Tensor values, Tensor k, Tensor v, BatchLayout batch, int kvDim) {
+        CudaTensor kd = tensor(keys), vd = tensor(values), ks = tensor(k), vs = tensor(v);
+        positive("kvDim", kvDim);
+        fits("new keys", (long) batch.rowsSpanned() * kvDim, ks);
+        fits("new values", (long) batch.rowsSpanned() * kvDim, vs);
+        fits("paged keys", batch.kvRowsSpanned() * kvDim, kd);
+        fits("paged values", batch.kvRowsSpanned() * kvDim, vd);
+        int queries = batch.totalRows();
+        if (queries == 0) {
+            return;
+        }
+        bind();
+        DeviceBatchLayout layout = uploadLayout(batch);
+        cuda.launch(Kernel.KV_WRITE, queries, 1, THREADS, new KernelArgs().ptr(kd.at(0)).ptr(vd.at(0)).ptr(ks.at(0))
+                .ptr(vs.at(0)).ptr(layout.sequences()).ptr(layout.sequenceOfQuery()).ptr(layout.pages()).i32(kvDim));
+    }
+
     @Override
     public void argmaxConfidence(Tensor logits, int rows, int vocab, int[] ids, float[] confidence) {
         CudaTensor l = tensor(logits);
@@ -523,62 +574,19 @@ public final class CudaBackend implements Backend {
         return results.block();
     }
 
-    /**
-     * Paged attention as a gather: the sequence's pages are copied, runs of consecutive pages at a
-     * time, into a contiguous buffer that the contiguous kernel reads. Correct for any table; a
-     * kernel reading through the table (no copies) is left to the batched-attention work.
-     */
-    @Override
-    public void pagedAttention(Tensor out, Tensor q, int qRow, int nq, Tensor k, Tensor v, PageTable pages, int kvLen,
-                               int queryPos0, int maskBlock, int heads, int kvHeads, int headDim) {
-        CudaTensor kt = tensor(k), vt = tensor(v);
-        nonNegative("kvLen", kvLen);
-        if (kvLen > pages.capacity()) {
-            throw new IllegalArgumentException(kvLen + " keys but the page table covers " + pages.capacity()
-                    + " positions");
+    private DeviceBatchLayout uploadLayout(BatchLayout batch) {
+        if (layout == null) {
+            layout = new DeviceBatchLayout(allocator);
         }
-        long kvStride = (long) kvHeads * headDim;
-        fits("paged keys", pages.rowsSpanned() * kvStride, kt);
-        fits("paged values", pages.rowsSpanned() * kvStride, vt);
-        int floats = (int) (kvLen * kvStride);
-        if (gatherK == null || gatherK.size() < floats) {
-            closeGather();
-            gatherK = allocate(Math.max(floats, 1));
-            gatherV = allocate(Math.max(floats, 1));
-        }
-        bind();
-        int ps = pages.pageSize();
-        int[] table = pages.pages();
-        for (int j0 = 0; j0 < kvLen; ) {
-            // merge pages that follow each other in the pool into one copy
-            int first = table[j0 / ps], n = 1;
-            while (j0 + n * ps < kvLen && table[j0 / ps + n] == first + n) {
-                n++;
-            }
-            int positions = Math.min(n * ps, kvLen - j0);
-            long bytes = positions * kvStride * Float.BYTES;
-            CudaCheck.check(cuMemcpyDtoD(tensor(gatherK).at(j0 * kvStride), kt.at((long) first * ps * kvStride), bytes),
-                    "cuMemcpyDtoD(page keys)");
-            CudaCheck.check(cuMemcpyDtoD(tensor(gatherV).at(j0 * kvStride), vt.at((long) first * ps * kvStride), bytes),
-                    "cuMemcpyDtoD(page values)");
-            j0 += positions;
-        }
-        attention(out, q, qRow, nq, gatherK, gatherV, kvLen, queryPos0, maskBlock, heads, kvHeads, headDim);
-    }
-
-    private void closeGather() {
-        if (gatherK != null) {
-            gatherK.close();
-            gatherK = null;
-        }
-        if (gatherV != null) {
-            gatherV.close();
-            gatherV = null;
-        }
+        layout.upload(batch);
+        return layout;
     }
 
     private void releaseStaging() {
-        closeGather();
+        if (layout != null) {
+            layout.close();
+            layout = null;
+        }
         if (ints != null) {
             ints.close();
             ints = null;

@@ -12,6 +12,8 @@ enum Kernel {
     GELU("gelu"),
     ADD_INPLACE("add_inplace"),
     ATTENTION("attention"),
+    ATTENTION_BATCHED("attention_batched"),
+    KV_WRITE("kv_write"),
     ARGMAX_CONFIDENCE("argmax_confidence");
 
     final String symbol;

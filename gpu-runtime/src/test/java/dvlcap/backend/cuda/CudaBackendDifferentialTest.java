@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.BatchLayout;
 import dvlcap.backend.PageTable;
+import dvlcap.backend.RaggedBatch;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
@@ -264,7 +266,7 @@ class CudaBackendDifferentialTest {
 
     /**
      * Paged keys (a run of consecutive pages, then pages in reverse order; the buffer's other rows
-     * NaN) against the scalar reference: the gather must copy exactly the sequence's rows.
+     * NaN) against the scalar reference: the kernel must read exactly the sequence's rows.
      */
     @Test
     void pagedAttentionMatchesScalarOverScatteredPages() {
@@ -301,7 +303,8 @@ class CudaBackendDifferentialTest {
     private static float[] pagedAttention(Backend b, float[] q, int nq, float[] k, float[] v, PageTable table,
                                           int kvLen, int pos0, int heads, int kvHeads, int headDim) {
         try (Tensor out = b.allocate(q.length); Tensor qt = b.upload(q); Tensor kt = b.upload(k); Tensor vt = b.upload(v)) {
-            b.pagedAttention(out, qt, 0, nq, kt, vt, table, kvLen, pos0, 8, heads, kvHeads, headDim);
+            b.batchedAttention(out, qt, kt, vt, BatchLayout.of(new BatchLayout.Sequence(0, nq, pos0, kvLen, 8, table)),
+                    heads, kvHeads, headDim);
             return read(b, out);
         }
     }
@@ -311,6 +314,52 @@ class CudaBackendDifferentialTest {
         try (Tensor out = b.allocate(q.length); Tensor qt = b.upload(q); Tensor kt = b.upload(k); Tensor vt = b.upload(v)) {
             b.attention(out, qt, qRow, nq, kt, vt, kvLen, pos0, mask, heads, kvHeads, headDim);
             return read(b, out);
+        }
+    }
+
+    /** Random ragged batches (1/B/2B rows, scattered pages, every mask) in one launch against the scalar reference. */
+    @Test
+    void batchedAttentionMatchesScalarOnRaggedBatches() {
+        for (int trial = 0; trial < 12; trial++) {
+            RaggedBatch batch = RaggedBatch.random(rand, 1 + rand.nextInt(32), trial % 2 == 0 ? 4 : 8,
+                    new int[] {1, 3, 16}[trial % 3], 14, 2, trial % 4 == 0 ? 128 : 64, trial % 5 == 0 ? 2 : 0);
+            float[] want = batch.batched(ref, -7.25f), got = batch.batched(gpu, -7.25f);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-5, batch + " at " + i);
+            }
+        }
+    }
+
+    /**
+     * The batched kernel and the contiguous one share the per-row loop: a sequence's rows in the batch
+     * equal, bit for bit, one contiguous call on its own keys (what makes captions batch-invariant).
+     */
+    @Test
+    void batchedAttentionEqualsOneCallPerSequenceBitwise() {
+        for (int trial = 0; trial < 6; trial++) {
+            RaggedBatch batch = RaggedBatch.random(rand, 1 + rand.nextInt(16), 8, 16, 14, 2, 64, 0);
+            assertArrayEquals(batch.perSequence(gpu, 0f), batch.batched(gpu, 0f), batch.toString());
+        }
+    }
+
+    /** One launch writes every sequence's new rows at its pages' rows and nothing else. */
+    @Test
+    void writeKvMatchesScalar() {
+        for (int trial = 0; trial < 4; trial++) {
+            RaggedBatch batch = RaggedBatch.random(rand, 1 + rand.nextInt(16), 8, trial % 2 == 0 ? 1 : 16, 4, 2, 48, 0);
+            int kvDim = batch.kvHeads * batch.headDim;
+            float[] k = gaussian(batch.layout.rowsSpanned() * kvDim), v = gaussian(k.length);
+            float[][] want = writeKv(ref, batch, k, v, kvDim), got = writeKv(gpu, batch, k, v, kvDim);
+            assertArrayEquals(want[0], got[0], batch.toString());
+            assertArrayEquals(want[1], got[1], batch.toString());
+        }
+    }
+
+    private static float[][] writeKv(Backend b, RaggedBatch batch, float[] k, float[] v, int kvDim) {
+        try (Tensor keys = b.upload(batch.keys); Tensor values = b.upload(batch.values); Tensor kt = b.upload(k);
+             Tensor vt = b.upload(v)) {
+            b.writeKv(keys, values, kt, vt, batch.layout, kvDim);
+            return new float[][] {read(b, keys), read(b, values)};
         }
     }
 
