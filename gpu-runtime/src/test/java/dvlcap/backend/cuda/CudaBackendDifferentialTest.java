@@ -338,6 +338,57 @@ class CudaBackendDifferentialTest {
         }
     }
 
+    /**
+     * NaN and infinite logits as the scalar reference treats them: a NaN at index 0 is chosen (its
+     * strict '>' scan never beats it), a NaN elsewhere is passed over, +inf wins at its first index;
+     * confidences are NaN wherever the reference's are.
+     */
+    @Test
+    void argmaxConfidenceTreatsNanAndInfinityLikeTheScalarReference() {
+        int vocab = 1000, rows = 5;
+        float[] l = gaussian(rows * vocab);
+        l[0] = Float.NaN;                                                  // row 0: NaN at index 0
+        l[vocab + 7] = Float.NaN;                                          // row 1: NaN elsewhere
+        l[2 * vocab + 3] = l[2 * vocab + 900] = Float.POSITIVE_INFINITY;  // row 2: +inf twice
+        java.util.Arrays.fill(l, 3 * vocab, 4 * vocab, Float.NaN);        // row 3: all NaN
+        java.util.Arrays.fill(l, 4 * vocab, 5 * vocab, Float.NEGATIVE_INFINITY); // row 4: all -inf
+        int[][] ids = new int[2][rows];
+        float[][] conf = new float[2][rows];
+        try (Tensor t = ref.upload(l)) {
+            ref.argmaxConfidence(t, rows, vocab, ids[0], conf[0]);
+        }
+        try (Tensor t = gpu.upload(l)) {
+            gpu.argmaxConfidence(t, rows, vocab, ids[1], conf[1]);
+        }
+        assertArrayEquals(ids[0], ids[1]);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(Float.isNaN(conf[0][r]), Float.isNaN(conf[1][r]), "confidence NaN in row " + r);
+        }
+    }
+
+    /** An infinite activation stays infinite through both GEMM kernels (the mma one's hi/lo split too). */
+    @Test
+    void matmulCarriesInfiniteActivationsLikeTheScalarReference() {
+        for (int n : new int[] {64, 33}) { // the mma kernel, then the simple one
+            int rows = 3, m = 70;
+            float[] x = gaussian(rows * n), w = new float[m * n];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = 0.25f + (i % 5) * 0.125f; // positive: an infinity cannot meet its opposite
+            }
+            x[1] = Float.POSITIVE_INFINITY;       // row 0
+            x[n + 2] = Float.NEGATIVE_INFINITY;   // row 1
+            x[2 * n + 3] = Float.MAX_VALUE;       // row 2: finite, but bf16 rounding would overflow
+            float[] got = matmul(gpu, x, w, null, rows, n, m);
+            float[] want = matmul(ref, x, bf16Rounded(w), null, rows, n, m);
+            for (int o = 0; o < m; o++) {
+                assertEquals(Float.POSITIVE_INFINITY, got[o], "n=" + n + " row 0 output " + o);
+                assertEquals(Float.NEGATIVE_INFINITY, got[m + o], "n=" + n + " row 1 output " + o);
+                assertEquals(want[2 * m + o], got[2 * m + o], Math.abs(want[2 * m + o]) * 1e-3,
+                        "n=" + n + " row 2 output " + o + " (finite, not inf or NaN)");
+            }
+        }
+    }
+
     @Test
     void copiesAndOffsetsMatchScalar() {
         float[] a = gaussian(100);
