@@ -179,20 +179,20 @@ def report(args):
     if args.gemm and os.path.exists(args.gemm):
         with open(args.gemm) as f:
             for r in csv.DictReader(f):
-                ours[(r["shape"], int(r["rows"]))] = float(r["tflops"])
+                ours[(r["shape"], int(r["rows"]))] = (float(r["tflops"]), float(r["ms"]))
     out.append(f"GPU: {tj.get('device', '?')}; torch {tj.get('torch', '?')}; transformers {tj.get('transformers', '?')}")
     out.append("")
     out.append("GEMM TFLOP/s, ours (fp32 activations, bf16 weights) vs torch.matmul bf16; target ours >= 0.7 x torch at rows >= 64")
     out.append("shape      K      M  rows   ours  torch  ratio")
     for g in tj.get("gemm", []):
-        o = ours.get((g["shape"], g["rows"]))
-        ratio = o / g["tflops"] if o is not None and g["tflops"] > 0 else None
+        o, o_ms = ours.get((g["shape"], g["rows"]), (None, None))
+        ratio = g["ms"] / o_ms if o_ms else None  # = ours TFLOP/s / torch TFLOP/s (same work)
         flag = "" if ratio is None or g["rows"] < 64 else ("  ok" if ratio >= 0.7 else "  BELOW TARGET")
         out.append(f"{g['shape']:8s} {g['K']:6d} {g['M']:6d} {g['rows']:5d} "
                    f"{(f'{o:6.1f}' if o is not None else '     -')} {g['tflops']:6.1f} "
                    f"{(f'{ratio:6.2f}' if ratio is not None else '     -')}{flag}")
     if not tj.get("gemm"):
-        for (shape, rows), o in sorted(ours.items()):
+        for (shape, rows), (o, _) in sorted(ours.items()):
             out.append(f"{shape:8s} rows {rows:5d} ours {o:6.1f} (no torch figure)")
     out.append("")
     floor = tj.get("forward_floor_ms")
