@@ -18,6 +18,7 @@
 #   DEVICE_CHECK_REQUIRE_CUDA default 1: a CUDA test that cannot start its backend fails instead of
 #                             skipping (0 lets it skip, which the check then reports as a failure)
 #   DEVICE_CHECK_SKIP_DRIVER_CHECK=1  go on without nvidia-smi (only to test this script off a GPU)
+#   DEVICE_CHECK_NVIDIA_SMI   the nvidia-smi to ask, default the one on PATH (tests pass a stand-in)
 #
 # Exit status: 0 all tests passed (none skipped) and every benchmark step ran; 1 a test class failed,
 # skipped, timed out or did not run; 2 no GPU/driver or no usable bundle (nothing run); 3 the tests
@@ -52,17 +53,18 @@ main() {
 
   # ---- the driver and the GPU: fail at once, with the reason, where there is none -------------
   if [ "${DEVICE_CHECK_SKIP_DRIVER_CHECK:-0}" != 1 ]; then
-    command -v nvidia-smi >/dev/null 2>&1 \
+    local smi_bin="${DEVICE_CHECK_NVIDIA_SMI:-nvidia-smi}"
+    command -v "$smi_bin" >/dev/null 2>&1 \
       || die2 "no NVIDIA driver on this host: nvidia-smi not found (run this on a GPU host)"
     local smi rc
-    smi="$(timeout -k 5 30 nvidia-smi --query-gpu=index,name,driver_version,memory.total,compute_cap \
+    smi="$(timeout -k 5 30 "$smi_bin" --query-gpu=index,name,driver_version,memory.total,compute_cap \
       --format=csv,noheader 2>&1)"; rc=$?
     [ "$rc" != 124 ] && [ "$rc" != 137 ] || die2 "no usable GPU: nvidia-smi did not answer within 30 s"
     [ "$rc" = 0 ] && [ -n "$smi" ] \
       || die2 "no usable GPU: nvidia-smi exited $rc: $(echo "$smi" | head -3 | tr '\n' ' ')"
     result "GPU (nvidia-smi: index, name, driver, memory, compute capability): $smi"
-    result "$(timeout -k 5 30 nvidia-smi 2>&1 | grep -m1 'CUDA Version' | tr -s ' ' | sed 's/^| //; s/ |$//')"
-    timeout -k 5 30 nvidia-smi 2>&1 | sed 's/^/  /'
+    result "$(timeout -k 5 30 "$smi_bin" 2>&1 | grep -m1 'CUDA Version' | tr -s ' ' | sed 's/^| //; s/ |$//')"
+    timeout -k 5 30 "$smi_bin" 2>&1 | sed 's/^/  /'
   else
     result "driver check skipped (DEVICE_CHECK_SKIP_DRIVER_CHECK=1): for testing this script off a GPU"
   fi
