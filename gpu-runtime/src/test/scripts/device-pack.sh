@@ -62,9 +62,10 @@ missing="$("$JAVA_HOME/bin/jdeps" --multi-release 17 -cp "$cp_all" -verbose:clas
 [ -z "$missing" ] || die "test classes use classes that the bundle lacks:
 $(echo "$missing" | head -20)"
 
-# the CUDA test classes, each run in its own JVM by device-check.sh (BackendsTest: auto must give cuda there)
-(cd "$B/test-classes" && find dvlcap/backend/cuda -name '*Test.class' ! -name '*$*' | sed 's/\.class$//; s#/#.#g' | sort) \
-  > "$B/CLASSES"
+# the CUDA test classes, each run in its own JVM by device-check.sh: the dvlcap.backend.cuda package,
+# every Cuda*Test elsewhere (the embedded models' captions) and BackendsTest (auto must give cuda there)
+(cd "$B/test-classes" && { find dvlcap/backend/cuda -name '*Test.class'; find dvlcap -name 'Cuda*Test.class'; } \
+  | grep -v '\$' | sed 's/\.class$//; s#/#.#g' | sort -u) > "$B/CLASSES"
 echo dvlcap.backend.BackendsTest >> "$B/CLASSES"
 [ -s "$B/CLASSES" ] || die "no CUDA test classes found"
 

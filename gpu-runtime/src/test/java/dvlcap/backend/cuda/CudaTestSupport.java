@@ -11,21 +11,21 @@ import java.util.Optional;
  * (the device check sets {@value #REQUIRE_ENV}=1, or system property {@value #REQUIRE_PROPERTY}=true)
  * a backend that cannot start is a failure, never a skip: a broken device run must not look green.
  */
-final class CudaTestSupport {
-    static final String REQUIRE_ENV = "DVLCAP_REQUIRE_CUDA";
+public final class CudaTestSupport {
+    public static final String REQUIRE_ENV = "DVLCAP_REQUIRE_CUDA";
     static final String REQUIRE_PROPERTY = "dvlcap.requireCuda";
 
     private CudaTestSupport() {
     }
 
     /** True where the CUDA backend must start (a device run): no test may skip for want of it. */
-    static boolean required() {
+    public static boolean required() {
         String e = System.getenv(REQUIRE_ENV);
         return "1".equals(e) || "true".equalsIgnoreCase(e) || Boolean.getBoolean(REQUIRE_PROPERTY);
     }
 
     /** Null when a CUDA backend can start here; otherwise the reason it cannot (a failure where it is required). */
-    static String unavailableReason() {
+    public static String unavailableReason() {
         StringBuilder why = new StringBuilder();
         Optional<Backend> b = CudaBackend.tryCreate(why::append);
         b.ifPresent(Backend::close);
@@ -36,7 +36,7 @@ final class CudaTestSupport {
     }
 
     /** A fresh backend, or a skipped test naming the reason (a failure where CUDA is required). */
-    static CudaBackend backendOrSkip() {
+    public static CudaBackend backendOrSkip() {
         StringBuilder why = new StringBuilder();
         Optional<Backend> b = CudaBackend.tryCreate(why::append);
         if (b.isEmpty() && required()) {
