@@ -159,7 +159,7 @@ main() {
         --out "$OUT_DIR/gemm.csv") 2>&1 | tee -a "$OUT_DIR/bench.log" | tail -3
       rc=${PIPESTATUS[0]}
       [ "$rc" = 0 ] && result "GemmBench: ok" \
-        || { result "GemmBench: FAILED (rc $rc): $(grep -v '^\[' "$OUT_DIR/bench.log" | tail -1 | cut -c1-200)"; bench_failed=1; }
+        || { result "GemmBench: FAILED (rc $rc): $(grep -m1 -E 'Exception|Error' "$OUT_DIR/bench.log" | cut -c1-200)"; bench_failed=1; }
     fi
   fi
 
