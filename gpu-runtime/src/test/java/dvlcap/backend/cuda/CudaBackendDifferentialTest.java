@@ -107,6 +107,84 @@ class CudaBackendDifferentialTest {
         }
     }
 
+    /** A weight of more than one upload chunk (2^20 values), converted and copied in pieces. */
+    @Test
+    void aWeightUploadedInSeveralChunksMatches() {
+        checkMatmul(3, 1032, 1100, true);   // 1,135,200 values: two chunks, the second partial (mma)
+        checkMatmul(2, 1031, 1100, false);  // the simple kernel (K % 8 != 0)
+    }
+
+    /** The tensor-core kernel against the simple one on the same weights (dvlcap.cuda.gemm=simple). */
+    @Test
+    void mmaAndSimpleKernelsAgree() {
+        String old = System.getProperty(CudaBackend.GEMM_PROPERTY);
+        System.setProperty(CudaBackend.GEMM_PROPERTY, "simple");
+        CudaBackend simple;
+        try {
+            simple = CudaTestSupport.backendOrSkip();
+        } finally {
+            if (old == null) {
+                System.clearProperty(CudaBackend.GEMM_PROPERTY);
+            } else {
+                System.setProperty(CudaBackend.GEMM_PROPERTY, old);
+            }
+        }
+        try (simple) {
+            assertTrue(gpu.usesMmaGemm(64) && !simple.usesMmaGemm(64));
+            for (int[] s : new int[][] {{1, 64, 64}, {33, 896, 130}, {200, 128, 96}}) {
+                int rows = s[0], n = s[1], m = s[2];
+                float[] x = gaussian(rows * n), w = gaussian(m * n), bias = gaussian(m);
+                float[] a = matmul(gpu, x, w, bias, rows, n, m), b = matmul(simple, x, w, bias, rows, n, m);
+                for (int r = 0; r < rows; r++) {
+                    for (int o = 0; o < m; o++) {
+                        double scale = 0;
+                        for (int i = 0; i < n; i++) {
+                            scale += Math.abs((double) x[r * n + i] * w[o * n + i]);
+                        }
+                        assertEquals(b[r * m + o], a[r * m + o], 1e-4 * scale + 1e-6,
+                                "rows=" + rows + " n=" + n + " m=" + m + " at " + r + "," + o);
+                    }
+                }
+            }
+        }
+    }
+
+    /** More ids and more argmax rows than the first staging buffers (4 KiB) hold: the buffers grow. */
+    @Test
+    void stagingBuffersGrowForLargeBatches() {
+        int vocab = 40, dim = 8, n = 3000;
+        float[] table = gaussian(vocab * dim);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = (i * 7) % vocab;
+        }
+        float[] want, got;
+        try (Tensor out = ref.allocate(n * dim)) {
+            ref.embed(out, 0, ref.weight(bf16Rounded(table), vocab, dim), ids, n);
+            want = read(ref, out);
+        }
+        try (Tensor out = gpu.allocate(n * dim); Weight t = gpu.weight(table, vocab, dim)) {
+            gpu.embed(out, 0, t, new int[] {1, 2}, 2); // a small upload first: the buffer then has to grow
+            gpu.embed(out, 0, t, ids, n);
+            got = read(gpu, out);
+        }
+        assertArrayEquals(want, got, 0f);
+
+        int rows = 1500;
+        float[] l = gaussian(rows * vocab);
+        int[][] am = new int[2][rows];
+        float[][] conf = new float[2][rows];
+        try (Tensor t = ref.upload(l)) {
+            ref.argmaxConfidence(t, rows, vocab, am[0], conf[0]);
+        }
+        try (Tensor t = gpu.upload(l)) {
+            gpu.argmaxConfidence(t, 1, vocab, new int[1], new float[1]);
+            gpu.argmaxConfidence(t, rows, vocab, am[1], conf[1]);
+        }
+        assertArrayEquals(am[0], am[1]);
+        assertRelative(conf[0], conf[1], 1e-5, "confidence of " + rows + " rows");
+    }
+
     @Test
     void matmulOnSmallIntegersIsExact() {
         // integers up to 4 are exact in bf16 and every partial sum is exact in float
@@ -248,6 +326,17 @@ class CudaBackendDifferentialTest {
         checkAttention(14, 2, 64, 8, 500, 16, 516, 0); // many chunks of 32 keys
         checkAttention(16, 2, 128, 1, 0, 200, 200, 0); // a causal prefill
         assertTrue(cases >= 200);
+    }
+
+    /** Head dims the loop above misses: 72 (SigLIP's vision tower, 16 heads, 729 patches) and 129..256. */
+    @Test
+    void attentionCoversTheVisionTowersHeadDimAndTheLargestOnes() {
+        checkAttention(16, 16, 72, Integer.MAX_VALUE, 0, 64, 729, 0); // the tower: bidirectional over 729 patches
+        checkAttention(4, 2, 72, 8, 10, 5, 15, 1);
+        for (int headDim : new int[] {129, 160, 200, 256}) {
+            checkAttention(4, 2, headDim, 4, 3, 6, 9, 0);
+            checkAttention(2, 1, headDim, Integer.MAX_VALUE, 0, 3, 40, 2);
+        }
     }
 
     private void checkAttention(int heads, int kvHeads, int headDim, int mask, int pos0, int nq, int kvLen, int qRow) {
