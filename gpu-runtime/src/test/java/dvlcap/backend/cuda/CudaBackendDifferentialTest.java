@@ -185,6 +185,45 @@ class CudaBackendDifferentialTest {
         assertRelative(conf[0], conf[1], 1e-5, "confidence of " + rows + " rows");
     }
 
+    /**
+     * Two backends (two contexts) used in turn on one thread, and one backend driven from another
+     * thread: each call binds its own context, so the results are those of one backend alone.
+     */
+    @Test
+    void twoBackendsAndASecondThreadKeepTheirOwnContexts() throws Exception {
+        int rows = 5, n = 64, m = 48;
+        float[] x = gaussian(rows * n), w = gaussian(m * n);
+        float[] alone = matmul(gpu, x, w, null, rows, n, m);
+        try (CudaBackend other = CudaTestSupport.backendOrSkip();
+             Tensor xa = gpu.upload(x); Tensor xb = other.upload(x); Weight wa = gpu.weight(w, m, n);
+             Weight wb = other.weight(w, m, n); Tensor oa = gpu.allocate(rows * m); Tensor ob = other.allocate(rows * m)) {
+            gpu.matmul(oa, xa, wa, null, rows);
+            other.matmul(ob, xb, wb, null, rows);
+            assertArrayEquals(alone, read(other, ob), 0f, "second backend");
+            assertArrayEquals(alone, read(gpu, oa), 0f, "first backend after the second ran");
+            assertThrows(IllegalArgumentException.class, () -> gpu.matmul(oa, xb, wa, null, rows),
+                    "a tensor of another backend is refused");
+
+            float[][] fromThread = new float[1][];
+            Throwable[] error = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    gpu.matmul(oa, xa, wa, null, rows);
+                    fromThread[0] = read(gpu, oa);
+                } catch (Throwable e) {
+                    error[0] = e;
+                }
+            });
+            t.start();
+            t.join(60_000);
+            if (error[0] != null) {
+                throw new AssertionError("on another thread", error[0]);
+            }
+            assertArrayEquals(alone, fromThread[0], 0f, "from another thread");
+            assertArrayEquals(alone, read(gpu, oa), 0f, "read back on the first thread");
+        }
+    }
+
     @Test
     void matmulOnSmallIntegersIsExact() {
         // integers up to 4 are exact in bf16 and every partial sum is exact in float
