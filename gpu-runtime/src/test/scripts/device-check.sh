@@ -98,7 +98,8 @@ main() {
   local jv; jv="$(timeout -k 5 60 "$java" -version 2>&1)" || die2 "the bundled Java runtime does not start: $jv"
   sed 's/^/bundle: /' "$b/MANIFEST" | tee -a "$RESULTS"
   local cp="$b/jre/lib/dvlcap/dvlcap-engine.jar:$b/test-classes:$b/lib/*"
-  local jvm=(--add-modules jdk.incubator.vector -Xss4m -Djava.awt.headless=true
+  # ai.djl.offline: the tokenizer library must never try the network (the GPU host has none)
+  local jvm=(--add-modules jdk.incubator.vector -Xss4m -Djava.awt.headless=true -Dai.djl.offline=true
     --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
     --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED)
   # tests read paths relative to the module, as under surefire
