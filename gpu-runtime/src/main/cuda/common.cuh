@@ -22,6 +22,20 @@ __device__ __forceinline__ uint16_t f32_to_bf16(float f) {
     return (uint16_t) (u >> 16);
 }
 
+// An fp32 activation as bf16 high + low parts (x ~= hi + lo, about 16 significant bits) for the
+// tensor-core GEMM. Same rule as Bf16.splitHigh/splitLow: a finite x whose rounding overflows keeps
+// the largest finite bf16 of its sign, and lo is 0 when hi is infinite or NaN, so an infinity stays
+// an infinity (x - hi would be inf - inf = NaN) and a NaN stays a NaN.
+__device__ __forceinline__ void split_bf16(float x, uint16_t& hi, uint16_t& lo) {
+    uint16_t h = f32_to_bf16(x);
+    if ((h & 0x7fffu) == 0x7f80u && isfinite(x)) {
+        h = (uint16_t) (h - 1u);
+    }
+    float hf = bf16_to_f32(h);
+    hi = h;
+    lo = isfinite(hf) ? f32_to_bf16(x - hf) : (uint16_t) 0;
+}
+
 __device__ __forceinline__ float warp_sum(float v) {
     for (int off = 16; off > 0; off >>= 1) {
         v += __shfl_xor_sync(FULL_MASK, v, off);

@@ -71,8 +71,7 @@ DVL_KERNEL void __launch_bounds__(128) gemm_bf16_mma(float* __restrict__ out, co
             uint16_t h[4], l[4];
 #pragma unroll
             for (int e = 0; e < 4; e++) {
-                h[e] = f32_to_bf16(f[e]);
-                l[e] = f32_to_bf16(f[e] - bf16_to_f32(h[e]));
+                split_bf16(f[e], h[e], l[e]);
             }
             *reinterpret_cast<uint2*>(&sxh[r][kc]) =
                 make_uint2(h[0] | ((uint32_t) h[1] << 16), h[2] | ((uint32_t) h[3] << 16));

@@ -1,5 +1,6 @@
 // Greedy choice per row of logits: the argmax (first index on ties) and its softmax probability,
-// so that only an id and a confidence per row cross to the host. One block per row.
+// so that only an id and a confidence per row cross to the host. One block per row. NaN as in the
+// CPU reference (CpuBackend.argmaxConfidence): see below.
 #include "common.cuh"
 
 __device__ __forceinline__ bool better(float v, int i, float bv, int bi) {
@@ -52,8 +53,13 @@ DVL_KERNEL void argmax_confidence(const float* __restrict__ logits, int vocab, i
         }
     }
     __syncthreads();
-    const float max = sv[0];
-    const int best = si[0] == 0x7fffffff ? 0 : si[0]; // all NaN: index 0, like the reference
+    // The CPU reference scans from index 0 with a strict '>': a NaN at index 0 is never beaten, so
+    // the row's choice is 0 and its maximum NaN (confidence NaN); a NaN elsewhere is passed over, as
+    // here. All NaN: index 0 as well.
+    const float first = lr[0];
+    const bool nan0 = isnan(first);
+    const float max = nan0 ? first : sv[0];
+    const int best = nan0 || si[0] == 0x7fffffff ? 0 : si[0];
     __syncthreads();
 
     double sum = 0.0;

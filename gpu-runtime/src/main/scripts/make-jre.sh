@@ -24,12 +24,14 @@ done
 
 # --ignore-missing-deps: optional dependencies of the bundled libraries are not in the jar
 mods="$("$JAVA_HOME/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$JAR")"
-mods="$(printf '%s\n' "${mods//,/$'\n'}" jdk.incubator.vector | sort -u | paste -sd, -)"
+# DVLCAP_JRE_EXTRA_MODULES: more modules, comma-separated (the device check adds what JUnit needs)
+mods="$(printf '%s\n' "${mods//,/$'\n'}" jdk.incubator.vector ${DVLCAP_JRE_EXTRA_MODULES//,/ } | sort -u | paste -sd, -)"
 echo "make-jre: modules $mods" >&2
 
 rm -rf "$OUT"
-"$JAVA_HOME/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 \
-  --output "$OUT"
+# DVLCAP_JRE_COMPRESS=0 leaves the module image uncompressed (smaller once the whole runtime is xz'd)
+"$JAVA_HOME/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files \
+  --compress="${DVLCAP_JRE_COMPRESS:-2}" --output "$OUT"
 mkdir -p "$OUT/lib/dvlcap"
 cp "$JAR" "$OUT/lib/dvlcap/dvlcap-engine.jar"
 cat > "$OUT/bin/dvlcap-engine" <<'LAUNCHER'

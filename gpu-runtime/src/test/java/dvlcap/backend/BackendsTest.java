@@ -25,13 +25,26 @@ class BackendsTest {
         assertInstanceOf(ScalarBackend.class, Backends.create("scalar"));
     }
 
-    /** Surefire runs with --add-modules jdk.incubator.vector, so the vector backend must win. */
+    /** Surefire runs with --add-modules jdk.incubator.vector, so the vector backend must win on the CPU. */
     @Test
-    void cpuAndAutoPickTheVectorBackendWhenTheModuleIsPresent() {
+    void cpuPicksTheVectorBackendWhenTheModuleIsPresent() {
         assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
         assertInstanceOf(VectorBackend.class, Backends.create("cpu"));
         assertInstanceOf(VectorBackend.class, Backends.create(" Vector "));
-        assertInstanceOf(VectorBackend.class, Backends.create("auto"));
+    }
+
+    /** Host-independent: CUDA where it starts here (closed again, no context leaked), else the vector backend. */
+    @Test
+    void autoTakesCudaWhereItStartsElseTheVectorBackend() {
+        Optional<Backend> gpu = Backends.cuda(why -> { });
+        gpu.ifPresent(Backend::close);
+        try (Backend b = Backends.create("auto")) {
+            if (gpu.isPresent()) {
+                assertEquals("cuda", b.name());
+            } else {
+                assertInstanceOf(VectorBackend.class, b);
+            }
+        }
     }
 
     @Test

@@ -78,23 +78,50 @@ public final class CudaBackend implements Backend {
 
     static Optional<Backend> tryCreate(Consumer<String> whyNot, Supplier<Optional<byte[]>> kernels,
                                        DeviceSelection selection, long limit) {
+        return tryCreate(whyNot, kernels, selection, limit, CudaContext::open);
+    }
+
+    /** Opens the device's context with the kernels loaded (a seam: tests pass a stand-in context). */
+    interface ContextOpener {
+        CudaContext open(DeviceSelection selection, byte[] fatbin) throws CudaContext.Unavailable;
+    }
+
+    static Optional<Backend> tryCreate(Consumer<String> whyNot, Supplier<Optional<byte[]>> kernels,
+                                       DeviceSelection selection, long limit, ContextOpener opener) {
         Optional<byte[]> image = kernels.get();
         if (image.isEmpty()) {
             whyNot.accept(KernelImage.MISSING);
             return Optional.empty();
         }
+        CudaContext cuda;
         try {
-            CudaContext cuda = CudaContext.open(selection, image.get());
-            boolean simple = "simple".equalsIgnoreCase(System.getProperty(GEMM_PROPERTY, ""));
-            LOG.info("CUDA backend on {}{}{}", cuda.description(),
-                    limit == Long.MAX_VALUE ? "" : ", memory limit " + limit + " bytes", simple ? ", simple GEMM" : "");
-            return Optional.of(new CudaBackend(cuda, limit, simple));
+            cuda = opener.open(selection, image.get());
         } catch (CudaContext.Unavailable e) {
             whyNot.accept(e.getMessage());
+            return Optional.empty();
         } catch (RuntimeException e) {
             whyNot.accept("CUDA backend failed to start: " + e);
+            return Optional.empty();
         }
-        return Optional.empty();
+        // from here on the context and its module are open: any failure must release them
+        try {
+            boolean simple = "simple".equalsIgnoreCase(System.getProperty(GEMM_PROPERTY, ""));
+            CudaBackend backend = new CudaBackend(cuda, limit, simple);
+            LOG.info("CUDA backend on {}{}{}", cuda.description(),
+                    limit == Long.MAX_VALUE ? "" : ", memory limit " + limit + " bytes", simple ? ", simple GEMM" : "");
+            return Optional.of(backend);
+        } catch (RuntimeException | Error e) {
+            try {
+                cuda.close();
+            } catch (RuntimeException | Error closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            whyNot.accept("CUDA backend failed to start: " + e);
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -42,16 +42,25 @@ final class CudaContext implements AutoCloseable {
     private static boolean driverProbed;
 
     private final CUcontext context;
-    private final CUmodule module;
     private final Map<Kernel, CUfunction> functions;
     private final String description;
+    /** Unloads the module and destroys the context (the driver calls, or a test's stand-in). */
+    private final Runnable release;
     private boolean closed;
 
-    private CudaContext(CUcontext context, CUmodule module, Map<Kernel, CUfunction> functions, String description) {
+    private CudaContext(CUcontext context, Map<Kernel, CUfunction> functions, String description, Runnable release) {
         this.context = context;
-        this.module = module;
         this.functions = functions;
         this.description = description;
+        this.release = release;
+    }
+
+    /**
+     * A context that holds no device, for tests of what happens around one: {@code release} runs on
+     * {@link #close}; launching, synchronizing or making it current fails.
+     */
+    static CudaContext standIn(String description, Runnable release) {
+        return new CudaContext(null, Map.of(), description, release);
     }
 
     /** Loads the JCuda driver binding and calls cuInit once per process; null when that worked. */
@@ -147,7 +156,10 @@ final class CudaContext implements AutoCloseable {
         }
         String description = "device " + ordinal + " (" + name + ", sm_" + major + minor + ", "
                 + (total[0] >> 20) + " MiB, driver " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10 + ")";
-        return new CudaContext(context, module, functions, description);
+        return new CudaContext(context, functions, description, () -> {
+            cuModuleUnload(module);
+            cuCtxDestroy(context);
+        });
     }
 
     private static void expect(int result, String call) throws Unavailable {
@@ -178,6 +190,9 @@ final class CudaContext implements AutoCloseable {
 
     /** Makes this context current on the calling thread (contexts are per thread in CUDA). */
     void makeCurrent() {
+        if (context == null) {
+            throw new IllegalStateException("stand-in context " + description + " has no device");
+        }
         CudaCheck.check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
     }
 
@@ -200,7 +215,6 @@ final class CudaContext implements AutoCloseable {
             return;
         }
         closed = true;
-        cuModuleUnload(module);
-        cuCtxDestroy(context);
+        release.run();
     }
 }

@@ -62,4 +62,46 @@ class Bf16Test {
             assertEquals(Bf16.fromFloat(src[i + 1]), dst[i]);
         }
     }
+
+    /** The GEMM's hi/lo split (split_bf16 in common.cuh): hi + lo. */
+    private static double split(float x) {
+        short h = Bf16.splitHigh(x);
+        return (double) Bf16.toFloat(h) + Bf16.toFloat(Bf16.splitLow(x, h));
+    }
+
+    @Test
+    void splitKeepsInfinitiesInfiniteAndNanNan() {
+        assertEquals(Double.POSITIVE_INFINITY, split(Float.POSITIVE_INFINITY), "not inf - inf = NaN");
+        assertEquals(Double.NEGATIVE_INFINITY, split(Float.NEGATIVE_INFINITY));
+        assertEquals(0, Bf16.splitLow(Float.POSITIVE_INFINITY, Bf16.splitHigh(Float.POSITIVE_INFINITY)));
+        assertTrue(Double.isNaN(split(Float.NaN)));
+        // an infinite activation times a weight stays infinite: hi * w + lo * w
+        float w = 0.75f;
+        short h = Bf16.splitHigh(Float.POSITIVE_INFINITY);
+        float y = Bf16.toFloat(h) * w + Bf16.toFloat(Bf16.splitLow(Float.POSITIVE_INFINITY, h)) * w;
+        assertEquals(Float.POSITIVE_INFINITY, y);
+    }
+
+    @Test
+    void splitOfAFiniteValueThatRoundsToInfinityStaysFinite() {
+        for (float x : new float[] {Float.MAX_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0x7f7f8000)}) {
+            short h = Bf16.splitHigh(x);
+            assertTrue(Float.isFinite(Bf16.toFloat(h)), "hi of " + x);
+            assertTrue(Float.isFinite(Bf16.toFloat(Bf16.splitLow(x, h))), "lo of " + x);
+            assertEquals(x, split(x), Math.abs(x) * 0x1p-15, "hi + lo of " + x);
+        }
+    }
+
+    @Test
+    void splitOfOrdinaryValuesIsRoundToNearestPlusTheRemainder() {
+        Random r = new Random(5);
+        for (int i = 0; i < 100_000; i++) {
+            float x = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(20) - 10));
+            short h = Bf16.splitHigh(x);
+            assertEquals(Bf16.fromFloat(x), h, "hi of " + x);
+            assertEquals(Bf16.fromFloat(x - Bf16.toFloat(h)), Bf16.splitLow(x, h), "lo of " + x);
+            // about 16 significant bits: the remainder is rounded to 8
+            assertEquals(x, split(x), Math.abs(x) * 0x1p-16, "hi + lo of " + x);
+        }
+    }
 }

@@ -109,6 +109,123 @@ class CudaBackendDifferentialTest {
         }
     }
 
+    /** A weight of more than one upload chunk (2^20 values), converted and copied in pieces. */
+    @Test
+    void aWeightUploadedInSeveralChunksMatches() {
+        checkMatmul(3, 1032, 1100, true);   // 1,135,200 values: two chunks, the second partial (mma)
+        checkMatmul(2, 1031, 1100, false);  // the simple kernel (K % 8 != 0)
+    }
+
+    /** The tensor-core kernel against the simple one on the same weights (dvlcap.cuda.gemm=simple). */
+    @Test
+    void mmaAndSimpleKernelsAgree() {
+        String old = System.getProperty(CudaBackend.GEMM_PROPERTY);
+        System.setProperty(CudaBackend.GEMM_PROPERTY, "simple");
+        CudaBackend simple;
+        try {
+            simple = CudaTestSupport.backendOrSkip();
+        } finally {
+            if (old == null) {
+                System.clearProperty(CudaBackend.GEMM_PROPERTY);
+            } else {
+                System.setProperty(CudaBackend.GEMM_PROPERTY, old);
+            }
+        }
+        try (simple) {
+            assertTrue(gpu.usesMmaGemm(64) && !simple.usesMmaGemm(64));
+            for (int[] s : new int[][] {{1, 64, 64}, {33, 896, 130}, {200, 128, 96}}) {
+                int rows = s[0], n = s[1], m = s[2];
+                float[] x = gaussian(rows * n), w = gaussian(m * n), bias = gaussian(m);
+                float[] a = matmul(gpu, x, w, bias, rows, n, m), b = matmul(simple, x, w, bias, rows, n, m);
+                for (int r = 0; r < rows; r++) {
+                    for (int o = 0; o < m; o++) {
+                        double scale = 0;
+                        for (int i = 0; i < n; i++) {
+                            scale += Math.abs((double) x[r * n + i] * w[o * n + i]);
+                        }
+                        assertEquals(b[r * m + o], a[r * m + o], 1e-4 * scale + 1e-6,
+                                "rows=" + rows + " n=" + n + " m=" + m + " at " + r + "," + o);
+                    }
+                }
+            }
+        }
+    }
+
+    /** More ids and more argmax rows than the first staging buffers (4 KiB) hold: the buffers grow. */
+    @Test
+    void stagingBuffersGrowForLargeBatches() {
+        int vocab = 40, dim = 8, n = 3000;
+        float[] table = gaussian(vocab * dim);
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = (i * 7) % vocab;
+        }
+        float[] want, got;
+        try (Tensor out = ref.allocate(n * dim)) {
+            ref.embed(out, 0, ref.weight(bf16Rounded(table), vocab, dim), ids, n);
+            want = read(ref, out);
+        }
+        try (Tensor out = gpu.allocate(n * dim); Weight t = gpu.weight(table, vocab, dim)) {
+            gpu.embed(out, 0, t, new int[] {1, 2}, 2); // a small upload first: the buffer then has to grow
+            gpu.embed(out, 0, t, ids, n);
+            got = read(gpu, out);
+        }
+        assertArrayEquals(want, got, 0f);
+
+        int rows = 1500;
+        float[] l = gaussian(rows * vocab);
+        int[][] am = new int[2][rows];
+        float[][] conf = new float[2][rows];
+        try (Tensor t = ref.upload(l)) {
+            ref.argmaxConfidence(t, rows, vocab, am[0], conf[0]);
+        }
+        try (Tensor t = gpu.upload(l)) {
+            gpu.argmaxConfidence(t, 1, vocab, new int[1], new float[1]);
+            gpu.argmaxConfidence(t, rows, vocab, am[1], conf[1]);
+        }
+        assertArrayEquals(am[0], am[1]);
+        assertRelative(conf[0], conf[1], 1e-5, "confidence of " + rows + " rows");
+    }
+
+    /**
+     * Two backends (two contexts) used in turn on one thread, and one backend driven from another
+     * thread: each call binds its own context, so the results are those of one backend alone.
+     */
+    @Test
+    void twoBackendsAndASecondThreadKeepTheirOwnContexts() throws Exception {
+        int rows = 5, n = 64, m = 48;
+        float[] x = gaussian(rows * n), w = gaussian(m * n);
+        float[] alone = matmul(gpu, x, w, null, rows, n, m);
+        try (CudaBackend other = CudaTestSupport.backendOrSkip();
+             Tensor xa = gpu.upload(x); Tensor xb = other.upload(x); Weight wa = gpu.weight(w, m, n);
+             Weight wb = other.weight(w, m, n); Tensor oa = gpu.allocate(rows * m); Tensor ob = other.allocate(rows * m)) {
+            gpu.matmul(oa, xa, wa, null, rows);
+            other.matmul(ob, xb, wb, null, rows);
+            assertArrayEquals(alone, read(other, ob), 0f, "second backend");
+            assertArrayEquals(alone, read(gpu, oa), 0f, "first backend after the second ran");
+            assertThrows(IllegalArgumentException.class, () -> gpu.matmul(oa, xb, wa, null, rows),
+                    "a tensor of another backend is refused");
+
+            float[][] fromThread = new float[1][];
+            Throwable[] error = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    gpu.matmul(oa, xa, wa, null, rows);
+                    fromThread[0] = read(gpu, oa);
+                } catch (Throwable e) {
+                    error[0] = e;
+                }
+            });
+            t.start();
+            t.join(60_000);
+            if (error[0] != null) {
+                throw new AssertionError("on another thread", error[0]);
+            }
+            assertArrayEquals(alone, fromThread[0], 0f, "from another thread");
+            assertArrayEquals(alone, read(gpu, oa), 0f, "read back on the first thread");
+        }
+    }
+
     @Test
     void matmulOnSmallIntegersIsExact() {
         // integers up to 4 are exact in bf16 and every partial sum is exact in float
@@ -252,6 +369,17 @@ class CudaBackendDifferentialTest {
         assertTrue(cases >= 200);
     }
 
+    /** Head dims the loop above misses: 72 (SigLIP's vision tower, 16 heads, 729 patches) and 129..256. */
+    @Test
+    void attentionCoversTheVisionTowersHeadDimAndTheLargestOnes() {
+        checkAttention(16, 16, 72, Integer.MAX_VALUE, 0, 64, 729, 0); // the tower: bidirectional over 729 patches
+        checkAttention(4, 2, 72, 8, 10, 5, 15, 1);
+        for (int headDim : new int[] {129, 160, 200, 256}) {
+            checkAttention(4, 2, headDim, 4, 3, 6, 9, 0);
+            checkAttention(2, 1, headDim, Integer.MAX_VALUE, 0, 3, 40, 2);
+        }
+    }
+
     private void checkAttention(int heads, int kvHeads, int headDim, int mask, int pos0, int nq, int kvLen, int qRow) {
         int rowsQ = qRow + nq;
         float[] q = gaussian(rowsQ * heads * headDim);
@@ -384,6 +512,57 @@ class CudaBackendDifferentialTest {
             }
             assertArrayEquals(ids[0], ids[1], "vocab=" + vocab);
             assertRelative(conf[0], conf[1], 1e-5, "confidence vocab=" + vocab);
+        }
+    }
+
+    /**
+     * NaN and infinite logits as the scalar reference treats them: a NaN at index 0 is chosen (its
+     * strict '>' scan never beats it), a NaN elsewhere is passed over, +inf wins at its first index;
+     * confidences are NaN wherever the reference's are.
+     */
+    @Test
+    void argmaxConfidenceTreatsNanAndInfinityLikeTheScalarReference() {
+        int vocab = 1000, rows = 5;
+        float[] l = gaussian(rows * vocab);
+        l[0] = Float.NaN;                                                  // row 0: NaN at index 0
+        l[vocab + 7] = Float.NaN;                                          // row 1: NaN elsewhere
+        l[2 * vocab + 3] = l[2 * vocab + 900] = Float.POSITIVE_INFINITY;  // row 2: +inf twice
+        java.util.Arrays.fill(l, 3 * vocab, 4 * vocab, Float.NaN);        // row 3: all NaN
+        java.util.Arrays.fill(l, 4 * vocab, 5 * vocab, Float.NEGATIVE_INFINITY); // row 4: all -inf
+        int[][] ids = new int[2][rows];
+        float[][] conf = new float[2][rows];
+        try (Tensor t = ref.upload(l)) {
+            ref.argmaxConfidence(t, rows, vocab, ids[0], conf[0]);
+        }
+        try (Tensor t = gpu.upload(l)) {
+            gpu.argmaxConfidence(t, rows, vocab, ids[1], conf[1]);
+        }
+        assertArrayEquals(ids[0], ids[1]);
+        for (int r = 0; r < rows; r++) {
+            assertEquals(Float.isNaN(conf[0][r]), Float.isNaN(conf[1][r]), "confidence NaN in row " + r);
+        }
+    }
+
+    /** An infinite activation stays infinite through both GEMM kernels (the mma one's hi/lo split too). */
+    @Test
+    void matmulCarriesInfiniteActivationsLikeTheScalarReference() {
+        for (int n : new int[] {64, 33}) { // the mma kernel, then the simple one
+            int rows = 3, m = 70;
+            float[] x = gaussian(rows * n), w = new float[m * n];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = 0.25f + (i % 5) * 0.125f; // positive: an infinity cannot meet its opposite
+            }
+            x[1] = Float.POSITIVE_INFINITY;       // row 0
+            x[n + 2] = Float.NEGATIVE_INFINITY;   // row 1
+            x[2 * n + 3] = Float.MAX_VALUE;       // row 2: finite, but bf16 rounding would overflow
+            float[] got = matmul(gpu, x, w, null, rows, n, m);
+            float[] want = matmul(ref, x, bf16Rounded(w), null, rows, n, m);
+            for (int o = 0; o < m; o++) {
+                assertEquals(Float.POSITIVE_INFINITY, got[o], "n=" + n + " row 0 output " + o);
+                assertEquals(Float.NEGATIVE_INFINITY, got[m + o], "n=" + n + " row 1 output " + o);
+                assertEquals(want[2 * m + o], got[2 * m + o], Math.abs(want[2 * m + o]) * 1e-3,
+                        "n=" + n + " row 2 output " + o + " (finite, not inf or NaN)");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dvlcap.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,9 @@ class KernelImageTest {
     static void load() {
         Optional<byte[]> loaded = KernelImage.load();
         if (loaded.isEmpty()) {
+            if (CudaTestSupport.required()) {
+                fail(CudaTestSupport.REQUIRE_ENV + " is set but " + KernelImage.MISSING);
+            }
             assumeTrue(!nvccPresent(), "kernels.fatbin is missing although nvcc is installed: the build lost it");
             assumeTrue(false, KernelImage.MISSING);
         }
