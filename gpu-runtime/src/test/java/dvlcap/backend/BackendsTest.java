@@ -36,7 +36,7 @@ class BackendsTest {
     /** Host-independent: CUDA where it starts here (closed again, no context leaked), else the vector backend. */
     @Test
     void autoTakesCudaWhereItStartsElseTheVectorBackend() {
-        Optional<Backend> gpu = Backends.cuda(why -> { });
+        Optional<Backend> gpu = dvlcap.backend.cuda.CudaBackend.tryCreate(BackendRequest.of("cuda"), why -> { });
         gpu.ifPresent(Backend::close);
         try (Backend b = Backends.create("auto")) {
             if (gpu.isPresent()) {
