@@ -54,11 +54,15 @@ final class VectorMatmul {
     /** Output features {@code [o0, o1)} for all rows, blocked so a weight block stays in cache. */
     private static void block(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m, int o0, int o1) {
         int blockRows = Math.max(4, (BLOCK_BYTES / Float.BYTES / n) & ~3);
+        float[] acc = rows >= 4 ? new float[16 * L] : null;
         for (int ob = o0; ob < o1; ob += blockRows) {
             int oe = Math.min(o1, ob + blockRows);
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 int o = ob;
+                for (; o + 4 <= oe; o += 4) {
+                    tile4x4(out, x, w, bias, n, m, r, o, acc);
+                }
                 for (; o + 2 <= oe; o += 2) {
                     tile4x2(out, x, w, bias, n, m, r, o);
                 }
@@ -82,6 +86,80 @@ final class VectorMatmul {
 
     private static void store(float[] out, float[] bias, int m, int r, int o, float s) {
         out[r * m + o] = bias == null ? s : s + bias[o];
+    }
+
+    /**
+     * Four x rows against four weight rows: 16 independent accumulators, 8 loads per 16 FMAs, so
+     * the loads keep up with two FMA ports even when the rows stream from L2 (long rows).
+     */
+    private static void tile4x4(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o,
+                                float[] acc) {
+        int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+        int w0 = o * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int upper = S.loopBound(n);
+        for (int i = 0; i < upper; i += L) {
+            FloatVector v0 = FloatVector.fromArray(S, w, w0 + i);
+            FloatVector v1 = FloatVector.fromArray(S, w, w1 + i);
+            FloatVector v2 = FloatVector.fromArray(S, w, w2 + i);
+            FloatVector v3 = FloatVector.fromArray(S, w, w3 + i);
+            FloatVector u = FloatVector.fromArray(S, x, x0 + i);
+            a00 = u.fma(v0, a00);
+            a01 = u.fma(v1, a01);
+            a02 = u.fma(v2, a02);
+            a03 = u.fma(v3, a03);
+            u = FloatVector.fromArray(S, x, x1 + i);
+            a10 = u.fma(v0, a10);
+            a11 = u.fma(v1, a11);
+            a12 = u.fma(v2, a12);
+            a13 = u.fma(v3, a13);
+            u = FloatVector.fromArray(S, x, x2 + i);
+            a20 = u.fma(v0, a20);
+            a21 = u.fma(v1, a21);
+            a22 = u.fma(v2, a22);
+            a23 = u.fma(v3, a23);
+            u = FloatVector.fromArray(S, x, x3 + i);
+            a30 = u.fma(v0, a30);
+            a31 = u.fma(v1, a31);
+            a32 = u.fma(v2, a32);
+            a33 = u.fma(v3, a33);
+        }
+        a00.intoArray(acc, 0 * L);
+        a01.intoArray(acc, 1 * L);
+        a02.intoArray(acc, 2 * L);
+        a03.intoArray(acc, 3 * L);
+        a10.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a12.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        a20.intoArray(acc, 8 * L);
+        a21.intoArray(acc, 9 * L);
+        a22.intoArray(acc, 10 * L);
+        a23.intoArray(acc, 11 * L);
+        a30.intoArray(acc, 12 * L);
+        a31.intoArray(acc, 13 * L);
+        a32.intoArray(acc, 14 * L);
+        a33.intoArray(acc, 15 * L);
+        finish4x4(out, x, w, bias, n, m, r, o, upper, acc);
+    }
+
+    /**
+     * Folds and stores a 4x4 tile's accumulators, parked in {@code acc} (row-major, L lanes each):
+     * a separate method keeps the vector loop small enough for the JIT to inline every vector
+     * operation (a vector op left as a call would be boxed).
+     */
+    private static void finish4x4(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o,
+                                  int upper, float[] acc) {
+        for (int rr = 0; rr < 4; rr++) {
+            int xr = (r + rr) * n;
+            for (int c = 0; c < 4; c++) {
+                float s = Lanes.sum(FloatVector.fromArray(S, acc, (rr * 4 + c) * L));
+                store(out, bias, m, r + rr, o + c, Lanes.tail(s, x, xr, w, (o + c) * n, upper, n));
+            }
+        }
     }
 
     /** Four x rows against two weight rows: 8 independent accumulators, 6 loads per 8 FMAs. */
