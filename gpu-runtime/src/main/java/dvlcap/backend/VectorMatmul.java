@@ -17,8 +17,13 @@ import jdk.incubator.vector.FloatVector;
  * whatever the partition over threads.
  */
 final class VectorMatmul {
-    /** Below this many multiply-adds a call runs on the caller's thread: fork/join costs more. */
-    private static final long PARALLEL_MIN_FMAS = 1L << 17;
+    /**
+     * Below this many multiply-adds a call runs on the caller's thread: handing parts to the
+     * workers (waking them, joining) costs more than it saves. 2^20 multiply-adds are about 20-40
+     * microseconds on one core; the system property {@code dvlcap.matmul.parallelMinFmas} overrides it
+     * (for measuring).
+     */
+    private static final long PARALLEL_MIN_FMAS = Long.getLong("dvlcap.matmul.parallelMinFmas", 1L << 20);
     /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
     private static final int BLOCK_BYTES = 256 * 1024;
 
@@ -36,8 +41,8 @@ final class VectorMatmul {
             block(out, x, w, bias, rows, n, m, 0, m);
             return;
         }
-        // Chunks are multiples of 4 weight rows so the 1x4 tile is used everywhere but the end.
-        int chunk = ((m + parts - 1) / parts + 3) & ~3;
+        // Chunks are multiples of 8 weight rows so the 4x4 and 1x8 tiles are used everywhere but the end.
+        int chunk = ((m + parts - 1) / parts + 7) & ~7;
         int used = (m + chunk - 1) / chunk;
         pool.forEach(used, p -> block(out, x, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
     }
@@ -55,6 +60,7 @@ final class VectorMatmul {
     private static void block(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m, int o0, int o1) {
         int blockRows = Math.max(4, (BLOCK_BYTES / Float.BYTES / n) & ~3);
         float[] acc = rows >= 4 ? new float[16 * L] : null;
+        float[] acc8 = rows % 4 != 0 ? new float[8 * L] : null;
         for (int ob = o0; ob < o1; ob += blockRows) {
             int oe = Math.min(o1, ob + blockRows);
             int r = 0;
@@ -74,6 +80,9 @@ final class VectorMatmul {
             }
             for (; r < rows; r++) {
                 int o = ob;
+                for (; o + 8 <= oe; o += 8) {
+                    tile1x8(out, x, w, bias, n, m, r, o, acc8);
+                }
                 for (; o + 4 <= oe; o += 4) {
                     tile1x4(out, x, w, bias, n, m, r, o);
                 }
@@ -193,6 +202,41 @@ final class VectorMatmul {
         store(out, bias, m, r + 2, o + 1, Lanes.tail(Lanes.sum(a21), x, x2, w, w1, upper, n));
         store(out, bias, m, r + 3, o, Lanes.tail(Lanes.sum(a30), x, x3, w, w0, upper, n));
         store(out, bias, m, r + 3, o + 1, Lanes.tail(Lanes.sum(a31), x, x3, w, w1, upper, n));
+    }
+
+    /**
+     * One x row against eight weight rows: the decode-time shape, bound by reading the weights;
+     * eight streams in flight, one x load per eight weight loads.
+     */
+    private static void tile1x8(float[] out, float[] x, float[] w, float[] bias, int n, int m, int r, int o,
+                                float[] acc) {
+        int x0 = r * n;
+        int w0 = o * n, w1 = w0 + n, w2 = w1 + n, w3 = w2 + n, w4 = w3 + n, w5 = w4 + n, w6 = w5 + n, w7 = w6 + n;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int upper = S.loopBound(n);
+        for (int i = 0; i < upper; i += L) {
+            FloatVector u = FloatVector.fromArray(S, x, x0 + i);
+            a0 = u.fma(FloatVector.fromArray(S, w, w0 + i), a0);
+            a1 = u.fma(FloatVector.fromArray(S, w, w1 + i), a1);
+            a2 = u.fma(FloatVector.fromArray(S, w, w2 + i), a2);
+            a3 = u.fma(FloatVector.fromArray(S, w, w3 + i), a3);
+            a4 = u.fma(FloatVector.fromArray(S, w, w4 + i), a4);
+            a5 = u.fma(FloatVector.fromArray(S, w, w5 + i), a5);
+            a6 = u.fma(FloatVector.fromArray(S, w, w6 + i), a6);
+            a7 = u.fma(FloatVector.fromArray(S, w, w7 + i), a7);
+        }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
+        a4.intoArray(acc, 4 * L);
+        a5.intoArray(acc, 5 * L);
+        a6.intoArray(acc, 6 * L);
+        a7.intoArray(acc, 7 * L);
+        for (int c = 0; c < 8; c++) {
+            float s = Lanes.sum(FloatVector.fromArray(S, acc, c * L));
+            store(out, bias, m, r, o + c, Lanes.tail(s, x, x0, w, (o + c) * n, upper, n));
+        }
     }
 
     /** One x row against four weight rows: the decode-time shape (few rows, weights streamed). */
