@@ -189,7 +189,7 @@ def main():
                 j, n, t = jmm[("f32", i, o, r)], pmm[("numpy", i, o, r)], pmm[("torch", i, o, r)]
                 lines.append(f"| {i}x{o} | {r} | {j:.3f} | {n:.3f} | {t:.3f} | {n / j:.2f} | {t / j:.2f} |")
         lines.append(f"row 0 of {HIDDEN}x{INTER} bit-identical at rows {a.rows} vs 1: numpy "
-                     f"{pmm['invariant numpy']}, torch {pmm['invariant torch']}, dvlcap True (VectorMatmulTest)")
+                     f"{pmm['invariant numpy']}, torch {pmm['invariant torch']}, dvlcap True (VectorBackendBatchIndependenceTest)")
         raw["matmul"] = {k if isinstance(k, str) else " ".join(map(str, k)): v for k, v in {**jmm, **pmm}.items()}
     fw = {}
     if "forward" in parts:
