@@ -47,7 +47,10 @@ def java_cmd(main, args):
 
 def run(cmd):
     log("$", " ".join(c if len(c) < 200 else c[:60] + "..." for c in cmd))
-    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    # the engine's worker pool has one thread per core the JVM sees: give it the script's threads
+    env = dict(os.environ, DVLCAP_JAVA_OPTS=(os.environ.get("DVLCAP_JAVA_OPTS", "") + " -XX:ActiveProcessorCount="
+                                              + os.environ.get("OMP_NUM_THREADS", str(os.cpu_count()))).strip())
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         log(p.stdout, p.stderr)
         raise SystemExit(f"failed: {cmd[-1] if len(cmd) < 3 else ' '.join(cmd[-8:])}")
