@@ -149,7 +149,7 @@ def hf_forward(batch, queries, iterations, threads):
                 def fwd():
                     model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
                           use_cache=True)
-                    cache.crop(ctx)
+                    cache.crop(-q)  # back to the 768 cached positions
                 fwd()
                 times = []
                 for _ in range(iterations):
