@@ -1,6 +1,7 @@
 package dvlcap.backend;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
@@ -39,7 +40,21 @@ final class WorkerPool {
             }
             return;
         }
-        pool.invoke(new Range(0, parts, body));
+        if (ForkJoinTask.inForkJoinPool()) {
+            pool.invoke(new Range(0, parts, body));
+            return;
+        }
+        // The calling thread takes its share (the first parts / threads) instead of sleeping
+        // while the workers run: one hand-off less per call, and its core is not left idle.
+        int mine = Math.max(1, parts / threads());
+        ForkJoinTask<Void> rest = pool.submit(new Range(mine, parts, body));
+        try {
+            for (int p = 0; p < mine; p++) {
+                body.accept(p);
+            }
+        } finally {
+            rest.join();
+        }
     }
 
     /** Binary splitting so that idle workers steal halves. */
