@@ -81,7 +81,7 @@ class ExecutorSoakTest {
                             "--limit", String.valueOf(limit), "--resume", "--progress-seconds", "0", "--show", "0"}),
                             new PrintStream(out, true), new PrintStream(err, true));
                     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-                    afterRound.add(sampler.sampleNow());
+                    afterRound.add(sampler.settledSample(3, 500));
                 }
             } finally {
                 sampler.stop();

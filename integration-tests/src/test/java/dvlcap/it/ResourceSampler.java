@@ -67,6 +67,23 @@ final class ResourceSampler {
         return s;
     }
 
+    /**
+     * The least live heap of {@code tries} samples {@code pauseMs} apart (also kept in the curve).
+     * What a leak holds is held in every sample; what Spark's asynchronous bookkeeping of the last
+     * job holds for a moment (listener-bus events, task results not yet cleaned) is not.
+     */
+    Sample settledSample(int tries, long pauseMs) throws InterruptedException {
+        Sample least = sampleNow();
+        for (int i = 1; i < tries; i++) {
+            Thread.sleep(pauseMs);
+            Sample s = sampleNow();
+            if (s.heap() < least.heap()) {
+                least = s;
+            }
+        }
+        return least;
+    }
+
     List<Sample> samples() {
         synchronized (samples) {
             return samples.stream().sorted(java.util.Comparator.comparingDouble(Sample::seconds)).toList();

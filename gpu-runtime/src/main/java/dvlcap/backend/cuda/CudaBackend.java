@@ -428,12 +428,7 @@ public final class CudaBackend implements Backend {
         nonNegative("queryPos0", queryPos0);
         positive("maskBlock", maskBlock);
         positive("kvHeads", kvHeads);
-        if (heads <= 0 || heads % kvHeads != 0) {
-            throw new IllegalArgumentException(heads + " heads are not a multiple of " + kvHeads + " kv heads");
-        }
-        if (headDim <= 0 || headDim > MAX_HEAD_DIM) {
-            throw new IllegalArgumentException("headDim " + headDim + " outside 1.." + MAX_HEAD_DIM);
-        }
+        checkHeads(heads, kvHeads, headDim);
         long qStride = (long) heads * headDim, kvStride = (long) kvHeads * headDim;
         fits("attention queries", (qRow + (long) nq) * qStride, qt);
         fits("attention output", (qRow + (long) nq) * qStride, o);
@@ -452,6 +447,16 @@ public final class CudaBackend implements Backend {
                         .i32(nq).i32(kvLen).i32(queryPos0).i32(maskBlock).i32(heads).i32(kvHeads).i32(headDim));
     }
 
+    /** The head shape both attention kernels accept: query heads a multiple of kv heads, head dim within the kernels' limit. */
+    private static void checkHeads(int heads, int kvHeads, int headDim) {
+        if (heads <= 0 || heads % kvHeads != 0) {
+            throw new IllegalArgumentException(heads + " heads are not a multiple of " + kvHeads + " kv heads");
+        }
+        if (headDim <= 0 || headDim > MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("headDim " + headDim + " outside 1.." + MAX_HEAD_DIM);
+        }
+    }
+
     /**
      * One launch for the whole batch: each warp finds its sequence in the layout (uploaded once per
      * forward, see {@link DeviceBatchLayout}) and reads keys and values through its page table.
@@ -461,12 +466,7 @@ public final class CudaBackend implements Backend {
                                  int headDim) {
         CudaTensor o = tensor(out), qt = tensor(q), kt = tensor(k), vt = tensor(v);
         positive("kvHeads", kvHeads);
-        if (heads <= 0 || heads % kvHeads != 0) {
-            throw new IllegalArgumentException(heads + " heads are not a multiple of " + kvHeads + " kv heads");
-        }
-        if (headDim <= 0 || headDim > MAX_HEAD_DIM) {
-            throw new IllegalArgumentException("headDim " + headDim + " outside 1.." + MAX_HEAD_DIM);
-        }
+        checkHeads(heads, kvHeads, headDim);
         long qStride = (long) heads * headDim, kvStride = (long) kvHeads * headDim;
         fits("attention queries", batch.rowsSpanned() * qStride, qt);
         fits("attention output", batch.rowsSpanned() * qStride, o);
