@@ -13,6 +13,8 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorAttention {
     private static final long PARALLEL_MIN_FMAS = 1L << 16;
+    /** Keys whose q.k accumulators are parked together before their folds. */
+    private static final int PARK = 16;
 
     private final WorkerPool pool;
 
@@ -55,13 +57,14 @@ final class VectorAttention {
         int group = heads / kvHeads, maxKv = layout.maxKvLength();
         pool.forEach(used, p -> {
             float[] scores = new float[maxKv];
+            float[] park = new float[PARK * L];
             for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
                 int i = pair / heads, h = pair % heads;
                 BatchLayout.Sequence seq = seqs.get(seqOf[i]);
                 int r = localRow[i];
                 one(o, q, seq.row0() + r, k, v, rowStart[seqOf[i]],
                         Attention.visibleKeys(seq.pos0() + r, seq.maskBlock(), seq.kvLength()), h, h / group, heads,
-                        headDim, scores);
+                        headDim, scores, park);
             }
         });
     }
@@ -72,15 +75,31 @@ final class VectorAttention {
      * buffer.
      */
     private static void one(float[] o, float[] q, int row, float[] k, float[] v, int[] rowStart, int visible,
-                            int h, int kvh, int heads, int headDim, float[] scores) {
+                            int h, int kvh, int heads, int headDim, float[] scores, float[] park) {
         int qo = row * heads * headDim + h * headDim;
         int kvo = kvh * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < visible; j++) {
-            float s = Lanes.dot(q, qo, k, rowStart[j] + kvo, headDim) * scale;
-            scores[j] = s;
-            max = Math.max(max, s);
+        int upper = S.loopBound(headDim);
+        // q . k_j as Lanes.dot computes it (one accumulator fed in index order, the fixed fold, the
+        // tail), but the accumulators of PARK keys are parked first and folded with scalar adds
+        // (Lanes.sumParked): for a 32-wide head the vector fold cost more than the two FMAs
+        for (int j0 = 0; j0 < visible; j0 += PARK) {
+            int n = Math.min(PARK, visible - j0);
+            for (int jj = 0; jj < n; jj++) {
+                int ko = rowStart[j0 + jj] + kvo;
+                FloatVector acc = FloatVector.zero(S);
+                for (int i = 0; i < upper; i += L) {
+                    acc = FloatVector.fromArray(S, q, qo + i).fma(FloatVector.fromArray(S, k, ko + i), acc);
+                }
+                acc.intoArray(park, jj * L);
+            }
+            for (int jj = 0; jj < n; jj++) {
+                float s = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo, upper,
+                        headDim) * scale;
+                scores[j0 + jj] = s;
+                max = Math.max(max, s);
+            }
         }
         float sum = 0f;
         for (int j = 0; j < visible; j++) {
@@ -91,7 +110,6 @@ final class VectorAttention {
         for (int j = 0; j < visible; j++) {
             scores[j] *= inv;
         }
-        int upper = S.loopBound(headDim);
         // Output vector by vector: its accumulator stays in a register across all keys.
         for (int d = 0; d < upper; d += L) {
             FloatVector acc = FloatVector.zero(S);
