@@ -40,6 +40,29 @@ final class Lanes {
         return v.lane(0);
     }
 
+    /**
+     * {@link #sum} of the L lanes parked at {@code a[off..off+L)}, computed with scalar adds in the
+     * same association order: the rotate-and-add tree's lane 0 is
+     * {@code t(0, 1)} with {@code t(i, h) = t(i, 2h) + t(i + h, 2h)} and {@code t(i, L) = a[off+i]}
+     * (lanes i and i + L/2 first, then i and i + L/4, ...), so the result is bitwise {@link #sum}'s.
+     * For short dot products (a 128-long row is 8 vectors) the vector fold's four shuffles per
+     * output cost more than the products; 15 independent scalar adds over an array already in L1 do not.
+     */
+    static float sumParked(float[] a, int off) {
+        if (L == 16) {
+            float w0 = a[off] + a[off + 8], w1 = a[off + 1] + a[off + 9];
+            float w2 = a[off + 2] + a[off + 10], w3 = a[off + 3] + a[off + 11];
+            float w4 = a[off + 4] + a[off + 12], w5 = a[off + 5] + a[off + 13];
+            float w6 = a[off + 6] + a[off + 14], w7 = a[off + 7] + a[off + 15];
+            return ((w0 + w4) + (w2 + w6)) + ((w1 + w5) + (w3 + w7));
+        }
+        if (L == 8) {
+            return ((a[off] + a[off + 4]) + (a[off + 2] + a[off + 6]))
+                    + ((a[off + 1] + a[off + 5]) + (a[off + 3] + a[off + 7]));
+        }
+        return sum(FloatVector.fromArray(S, a, off));
+    }
+
     /** {@code sum_i a[ao+i] * b[bo+i]}: vector lanes, the fixed fold, then a scalar tail. */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {
         FloatVector acc = FloatVector.zero(S);

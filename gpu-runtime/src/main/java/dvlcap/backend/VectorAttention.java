@@ -12,7 +12,16 @@ import jdk.incubator.vector.FloatVector;
  * {@code nq} and the partition, so a query's output does not depend on its neighbours.
  */
 final class VectorAttention {
-    private static final long PARALLEL_MIN_FMAS = 1L << 16;
+    /**
+     * Below this many multiply-adds a call runs on the caller's thread. At 2^16 (the old value) a
+     * block-decoding forward of a small model (8-16 query rows, 4 heads of 32, ~100 keys: 2-4 x 10^5)
+     * handed every layer's attention to the workers, and waking and joining them cost more than the
+     * second core gave back (shapes-dvlm, 2 cores: 8 rows 0.62 ms per forward vs 0.51 on one
+     * thread). 2^20, as for the matmul; {@code dvlcap.attention.parallelMinFmas} overrides it.
+     */
+    private static final long PARALLEL_MIN_FMAS = Long.getLong("dvlcap.attention.parallelMinFmas", 1L << 20);
+    /** Keys whose q.k accumulators are parked together before their folds. */
+    private static final int PARK = 16;
 
     private final WorkerPool pool;
 
@@ -55,13 +64,14 @@ final class VectorAttention {
         int group = heads / kvHeads, maxKv = layout.maxKvLength();
         pool.forEach(used, p -> {
             float[] scores = new float[maxKv];
+            float[] park = new float[PARK * L];
             for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
                 int i = pair / heads, h = pair % heads;
                 BatchLayout.Sequence seq = seqs.get(seqOf[i]);
                 int r = localRow[i];
                 one(o, q, seq.row0() + r, k, v, rowStart[seqOf[i]],
                         Attention.visibleKeys(seq.pos0() + r, seq.maskBlock(), seq.kvLength()), h, h / group, heads,
-                        headDim, scores);
+                        headDim, scores, park);
             }
         });
     }
@@ -72,15 +82,31 @@ final class VectorAttention {
      * buffer.
      */
     private static void one(float[] o, float[] q, int row, float[] k, float[] v, int[] rowStart, int visible,
-                            int h, int kvh, int heads, int headDim, float[] scores) {
+                            int h, int kvh, int heads, int headDim, float[] scores, float[] park) {
         int qo = row * heads * headDim + h * headDim;
         int kvo = kvh * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < visible; j++) {
-            float s = Lanes.dot(q, qo, k, rowStart[j] + kvo, headDim) * scale;
-            scores[j] = s;
-            max = Math.max(max, s);
+        int upper = S.loopBound(headDim);
+        // q . k_j as Lanes.dot computes it (one accumulator fed in index order, the fixed fold, the
+        // tail), but the accumulators of PARK keys are parked first and folded with scalar adds
+        // (Lanes.sumParked): for a 32-wide head the vector fold cost more than the two FMAs
+        for (int j0 = 0; j0 < visible; j0 += PARK) {
+            int n = Math.min(PARK, visible - j0);
+            for (int jj = 0; jj < n; jj++) {
+                int ko = rowStart[j0 + jj] + kvo;
+                FloatVector acc = FloatVector.zero(S);
+                for (int i = 0; i < upper; i += L) {
+                    acc = FloatVector.fromArray(S, q, qo + i).fma(FloatVector.fromArray(S, k, ko + i), acc);
+                }
+                acc.intoArray(park, jj * L);
+            }
+            for (int jj = 0; jj < n; jj++) {
+                float s = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo, upper,
+                        headDim) * scale;
+                scores[j0 + jj] = s;
+                max = Math.max(max, s);
+            }
         }
         float sum = 0f;
         for (int j = 0; j < visible; j++) {
@@ -91,16 +117,30 @@ final class VectorAttention {
         for (int j = 0; j < visible; j++) {
             scores[j] *= inv;
         }
-        int upper = S.loopBound(headDim);
-        // Output vector by vector: its accumulator stays in a register across all keys.
-        for (int d = 0; d < upper; d += L) {
+        // Output vector by vector: its accumulator stays in a register across all keys. Two output
+        // vectors per pass over the keys where the head has them (a 32-wide head at 16 lanes): two
+        // independent FMA chains instead of one latency-bound chain; each accumulator still sees
+        // its keys in order, so the sums are unchanged.
+        int d = 0;
+        for (; d + 2 * L <= upper; d += 2 * L) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
+            for (int j = 0; j < visible; j++) {
+                FloatVector p = FloatVector.broadcast(S, scores[j]);
+                int vo = rowStart[j] + kvo + d;
+                acc0 = FloatVector.fromArray(S, v, vo).fma(p, acc0);
+                acc1 = FloatVector.fromArray(S, v, vo + L).fma(p, acc1);
+            }
+            acc0.intoArray(o, qo + d);
+            acc1.intoArray(o, qo + d + L);
+        }
+        for (; d < upper; d += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < visible; j++) {
                 acc = FloatVector.fromArray(S, v, rowStart[j] + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
             }
             acc.intoArray(o, qo + d);
         }
-        for (int d = upper; d < headDim; d++) {
+        for (d = upper; d < headDim; d++) {
             float acc = 0f;
             for (int j = 0; j < visible; j++) {
                 acc += scores[j] * v[rowStart[j] + kvo + d];

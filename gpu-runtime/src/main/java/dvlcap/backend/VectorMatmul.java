@@ -165,7 +165,7 @@ final class VectorMatmul {
         for (int rr = 0; rr < 4; rr++) {
             int xr = (r + rr) * n;
             for (int c = 0; c < 4; c++) {
-                float s = Lanes.sum(FloatVector.fromArray(S, acc, (rr * 4 + c) * L));
+                float s = Lanes.sumParked(acc, (rr * 4 + c) * L);
                 store(out, bias, m, r + rr, o + c, Lanes.tail(s, x, xr, w, (o + c) * n, upper, n));
             }
         }
@@ -234,7 +234,7 @@ final class VectorMatmul {
         a6.intoArray(acc, 6 * L);
         a7.intoArray(acc, 7 * L);
         for (int c = 0; c < 8; c++) {
-            float s = Lanes.sum(FloatVector.fromArray(S, acc, c * L));
+            float s = Lanes.sumParked(acc, c * L);
             store(out, bias, m, r, o + c, Lanes.tail(s, x, x0, w, (o + c) * n, upper, n));
         }
     }
