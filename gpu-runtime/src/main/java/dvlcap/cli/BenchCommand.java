@@ -72,6 +72,8 @@ public final class BenchCommand {
               --context N               prompt tokens per sequence for --shape (default 256)
               --query-tokens LIST       query tokens per sequence for part 1 (default 1,8)
               --iterations N            timed forwards per point in part 1 (default 5, median)
+              --warmup N                untimed forwards before them (default 1; on one core the
+                                        JIT needs about 10 before the vector kernels are compiled)
               --images N                images decoded per decoder in part 2 (default: batch size)
               --decoders LIST           decoders of part 2: ar, block, speculative (a model trained
                                         with the causal-LM loss only); default ar,block; 'none'
@@ -96,7 +98,7 @@ public final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "images",
+        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "warmup", "images",
                 VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
@@ -110,6 +112,7 @@ public final class BenchCommand {
         int batch = BatchSizeFlag.of(a, 1);
         int context = a.integer("context", 256, 1);
         int iterations = a.integer("iterations", 5, 1);
+        int warmup = a.integer("warmup", 1, 1);
         int images = a.integer("images", batch, 1);
         int[] queries = Arrays.stream(a.string("query-tokens", "1,8").split(",")).mapToInt(s -> {
             try {
@@ -160,12 +163,12 @@ public final class BenchCommand {
                 if (subject.vision != null) {
                     out.printf(Locale.ROOT, "# images encoded %s%n", placement.describe());
                 }
-                out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d (first_ms: the"
-                        + " untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
-                        subject.prompt.length, iterations);
+                out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d after %d untimed (first_ms: the"
+                        + " first untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
+                        subject.prompt.length, iterations, warmup);
                 out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms");
                 for (int q : queries) {
-                    double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations);
+                    double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations, warmup);
                     out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, ms[0], ms[0] / (q * batch), ms[1]);
                 }
                 if (!decoders.isEmpty()) {
@@ -206,7 +209,8 @@ public final class BenchCommand {
      * Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at
      * {@code context}, and the ms of the untimed warm-up forward before them.
      */
-    private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations) {
+    private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations,
+                                      int warmup) {
         // one pool for the batch, as the engine has: its forwards make one attention call per layer
         int pageSize = KvPool.DEFAULT_PAGE_SIZE;
         try (KvPool pool = lm.newPool(pageSize, batch * ((context + q + pageSize - 1) / pageSize))) {
@@ -219,7 +223,7 @@ public final class BenchCommand {
                     caches.add(cache);
                     cache.commit(context);
                 }
-                return timeForwards(b, lm, caches, context, q, iterations);
+                return timeForwards(b, lm, caches, context, q, iterations, warmup);
             } finally {
                 caches.forEach(KvCache::close); // before the pool closes: it checks every page came back
             }
@@ -228,11 +232,11 @@ public final class BenchCommand {
 
     /** Median ms and warm-up ms of forwards of {@code q} new rows on each of {@code caches}. */
     private static double[] timeForwards(Backend b, Qwen2Model lm, List<KvCache> caches, int context, int q,
-                                         int iterations) {
+                                         int iterations, int warmup) {
         TextConfig c = lm.config();
         SplittableRandom r = new SplittableRandom(1);
         int batch = caches.size();
-        double[] times = new double[iterations + 1];
+        double[] times = new double[iterations + warmup];
         try (Tensor x = b.allocate(batch * q * c.hiddenSize())) {
             int[] logitRows = new int[batch * q];
             for (int i = 0; i < logitRows.length; i++) {
@@ -240,7 +244,7 @@ public final class BenchCommand {
             }
             int[] ids = new int[batch * q];
             float[] conf = new float[batch * q];
-            for (int it = 0; it <= iterations; it++) {
+            for (int it = 0; it < iterations + warmup; it++) {
                 lm.embed(x, 0, r.ints(batch * q, 0, c.vocabSize()).toArray());
                 List<Segment> segs = new ArrayList<>();
                 for (KvCache cache : caches) {
@@ -253,7 +257,7 @@ public final class BenchCommand {
                 times[it] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        double[] timed = Arrays.copyOfRange(times, 1, times.length); // the first is warm-up
+        double[] timed = Arrays.copyOfRange(times, warmup, times.length); // the first `warmup` are untimed
         Arrays.sort(timed);
         return new double[] {timed[timed.length / 2], times[0]};
     }
