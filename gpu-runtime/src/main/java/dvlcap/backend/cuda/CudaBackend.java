@@ -427,7 +427,6 @@ public final class CudaBackend implements Backend {
         nonNegative("kvLen", kvLen);
         nonNegative("queryPos0", queryPos0);
         positive("maskBlock", maskBlock);
-        positive("kvHeads", kvHeads);
         checkHeads(heads, kvHeads, headDim);
         long qStride = (long) heads * headDim, kvStride = (long) kvHeads * headDim;
         fits("attention queries", (qRow + (long) nq) * qStride, qt);
@@ -449,6 +448,7 @@ public final class CudaBackend implements Backend {
 
     /** The head shape both attention kernels accept: query heads a multiple of kv heads, head dim within the kernels' limit. */
     private static void checkHeads(int heads, int kvHeads, int headDim) {
+        positive("kvHeads", kvHeads);
         if (heads <= 0 || heads % kvHeads != 0) {
             throw new IllegalArgumentException(heads + " heads are not a multiple of " + kvHeads + " kv heads");
         }
@@ -465,7 +465,6 @@ public final class CudaBackend implements Backend {
     public void batchedAttention(Tensor out, Tensor q, Tensor k, Tensor v, BatchLayout batch, int heads, int kvHeads,
                                  int headDim) {
         CudaTensor o = tensor(out), qt = tensor(q), kt = tensor(k), vt = tensor(v);
-        positive("kvHeads", kvHeads);
         checkHeads(heads, kvHeads, headDim);
         long qStride = (long) heads * headDim, kvStride = (long) kvHeads * headDim;
         fits("attention queries", batch.rowsSpanned() * qStride, qt);
