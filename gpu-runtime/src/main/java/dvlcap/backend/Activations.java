@@ -7,8 +7,34 @@ public final class Activations {
     private Activations() {
     }
 
-    /** GELU with the exact erf, PyTorch's {@code nn.GELU()} default. */
+    /**
+     * GELU with the exact erf, PyTorch's {@code nn.GELU()} default: bitwise {@link #geluErfSeries}.
+     * The double value is computed with {@link TaylorErf} (a sixth of the time); it can round to
+     * another float than the series' value only when it lies within the two erfs' difference of a
+     * rounding boundary, and then the series decides.
+     */
     public static float geluErf(float x) {
+        double t = x / Math.sqrt(2.0);
+        double at = Math.abs(t);
+        if (!(at < TaylorErf.LIMIT)) {
+            // erf is +-1 in double here (and the series path keeps NaN as it was)
+            return at == Double.POSITIVE_INFINITY || Double.isNaN(t) ? geluErfSeries(x) : x > 0 ? x : -0.0f;
+        }
+        double e = TaylorErf.erf(at);
+        double y = 0.5 * x * (1.0 + (t < 0 ? -e : e));
+        float f = (float) y;
+        // |y - series value| <= 0.5|x| (erf difference + an ulp of 1 + e) + 2 ulps of y: below tol
+        double tol = Math.abs(x) * TaylorErf.MAX_ERROR * 2;
+        double fd = f;
+        double midDown = (fd + Math.nextDown(f)) * 0.5, midUp = (fd + Math.nextUp(f)) * 0.5; // exact in double
+        if (y - midDown <= tol || midUp - y <= tol) {
+            return geluErfSeries(x);
+        }
+        return f;
+    }
+
+    /** GELU with {@link #erf} itself: the definition {@link #geluErf} reproduces bitwise. */
+    static float geluErfSeries(float x) {
         return (float) (0.5 * x * (1.0 + erf(x / Math.sqrt(2.0))));
     }
 
