@@ -65,8 +65,9 @@ public final class EvalCommand {
             """ + ModelFlag.HELP + """
               --corpus DIR              corpus directory with manifest.jsonl (required)
               --limit N                 first N manifest entries (default: all)
-              --warmup N                captions the first N entries once, untimed, before each configuration's
-                                        timed run, so that no configuration pays the JIT's warm-up for the
+              --warmup N                captions the first N entries untimed before each configuration's timed
+                                        run, twice, and again while a pass is 10% faster than the one before (at
+                                        most 4 passes), so that no configuration pays the JIT's warm-up for the
                                         others (default 32; 0 = none)
             """ + BatchSizeFlag.HELP + """
               --max-new-tokens N        longest answer (default 96)
@@ -231,9 +232,10 @@ public final class EvalCommand {
     }
 
     /**
-     * The same, with the captions. The first {@code warmup} entries are captioned once untimed
-     * first, so that every configuration's tokens/s is measured with its code compiled (the first
-     * configuration of a process would otherwise pay the JIT for all of them).
+     * The same, with the captions. The first {@code warmup} entries are captioned untimed first,
+     * again until the JIT has settled ({@link JitWarmup}), so that every configuration's tokens/s is
+     * measured with its code compiled (the first configuration of a process would otherwise pay the
+     * JIT for all of them).
      */
     public static Outcome evaluateWithResults(String name, Path model, Manifest manifest, List<ManifestEntry> entries,
                                               EngineOptions options, int warmup, PrintStream progress)
@@ -262,7 +264,11 @@ public final class EvalCommand {
                 }
                 requests.add(new CaptionRequest(e.id(), px, e.prompt()));
             }
-            engine.captionAll(requests.subList(0, Math.min(warmup, requests.size())));
+            int warmPasses = 0;
+            if (warmup > 0) {
+                List<CaptionRequest> warm = requests.subList(0, Math.min(warmup, requests.size()));
+                warmPasses = JitWarmup.run(() -> engine.captionAll(warm));
+            }
             long t0 = System.nanoTime();
             double[] latencyMs = new double[requests.size()];
             AtomicInteger done = new AtomicInteger();
@@ -302,7 +308,8 @@ public final class EvalCommand {
             }
             CaptionScores scores = CaptionMetrics.score(hyps, refs);
             DecodingSettings s = options.settings();
-            progress.printf(Locale.ROOT, "eval %s: %d captions in %.1f s%n", name, entries.size(), seconds);
+            progress.printf(Locale.ROOT, "eval %s: %d captions in %.1f s (after %d warm-up passes)%n", name, entries.size(),
+                    seconds, warmPasses);
             Double perVerify = s.decoder().tokensPerVerify(verifyingTokens, verifying, blocks);
             EvalRun run = new EvalRun(name, s.decoder().name().toLowerCase(Locale.ROOT), engine.blockSize(),
                     engine.steps(), s.remasking().name().toLowerCase(Locale.ROOT), s.threshold(), s.subBlock(),
