@@ -33,8 +33,9 @@ public final class SweepCommand {
               --output DIR              the sweep's directory (created; reused to resume)
             """ + ModelFlag.HELP + """
               --limit N                 first N entries of the manifest (default: all)
-              --warmup N                captions the first N entries once, untimed, before each setting's timed
-                                        run, so no setting pays the JIT's warm-up (default 32; 0 = none)
+              --warmup N                captions the first N entries untimed before each setting's timed run,
+                                        twice, and again while a pass is 10% faster than the one before (at most
+                                        4 passes), so no setting pays the JIT's warm-up (default 32; 0 = none)
             """ + BackendFlag.HELP + """
               --help                    this text
             """;
