@@ -31,12 +31,17 @@ import jdk.incubator.vector.VectorSpecies;
  * products are summed in another order), only equal within float rounding.
  *
  * <p>Loads are written out per tile (not behind a virtual call) because a non-inlined call
- * would box every vector.
+ * would box every vector; for the same reason the multi-accumulator tiles park their
+ * accumulators in a small array and fold them ({@link Lanes#sumParked}, bitwise
+ * {@link Lanes#sum}) in a loop: eight inline folds, tails and stores pushed the 1x8 tile past
+ * C2's inlining node budget, and its vector operations were then boxed (6x slower forward).
  */
 final class HalfMatmul {
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     /** Weights per vector load: L ints of two 16-bit weights each. */
     private static final int STEP = 2 * L;
+    /** The high half of each int: the odd bf16 weight, in place as a float32. */
+    private static final int HIGH = 0xFFFF0000;
     /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
     private static final int BLOCK_BYTES = 256 * 1024;
 
@@ -78,6 +83,7 @@ final class HalfMatmul {
         int perChunk = w.rowsPerChunk();
         int blockRows = Math.max(8, (BLOCK_BYTES / Short.BYTES / Math.max(1, n)) & ~7);
         int rowBytes = n * Short.BYTES;
+        float[] acc = new float[8 * L];
         for (int ob = o0; ob < o1; ) {
             int chunkFirst = ob - ob % perChunk;
             int oe = (int) Math.min(Math.min(o1, (long) ob + blockRows), (long) chunkFirst + perChunk);
@@ -86,7 +92,7 @@ final class HalfMatmul {
             for (; r + 4 <= rows; r += 4) {
                 int o = ob;
                 for (; o + 2 <= oe; o += 2) {
-                    tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
+                    tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, acc);
                 }
                 for (; o < oe; o++) {
                     for (int rr = r; rr < r + 4; rr++) {
@@ -96,8 +102,13 @@ final class HalfMatmul {
             }
             for (; r < rows; r++) {
                 int o = ob;
-                for (; o + 8 <= oe; o += 8) {
-                    tile1x8(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, rowBytes);
+                for (; bf16 && o + 8 <= oe; o += 8) {
+                    int w0 = (o - chunkFirst) * rowBytes;
+                    bf16Tile1x8(xs, b, r * n, w0, rowBytes, n, acc);
+                    finish1x8(out, xs, b, bias, n, m, r, o, w0, rowBytes, acc);
+                }
+                for (; o + 4 <= oe; o += 4) {
+                    tile1x4(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, rowBytes);
                 }
                 for (; o < oe; o++) {
                     tile1x1(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
@@ -119,7 +130,7 @@ final class HalfMatmul {
 
     /** The odd-indexed weights of a {@link #load}: the high halves, widened to float32. */
     static FloatVector odd(IntVector v, boolean bf16) {
-        return bf16 ? v.and(0xFFFF0000).reinterpretAsFloats() : f16(v.lanewise(VectorOperators.LSHR, 16));
+        return bf16 ? v.and(HIGH).reinterpretAsFloats() : f16(v.lanewise(VectorOperators.LSHR, 16));
     }
 
     /**
@@ -155,7 +166,7 @@ final class HalfMatmul {
 
     /** Four x rows against two weight rows (byte offsets {@code w0}, {@code w0 + 2n}). */
     private static void tile4x2(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0) {
+                                int r, int o, int w0, float[] acc) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
         int w1 = w0 + 2 * n;
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
@@ -180,53 +191,91 @@ final class HalfMatmul {
             a30 = uo.fma(d0, ue.fma(e0, a30));
             a31 = uo.fma(d1, ue.fma(e1, a31));
         }
-        store(out, bias, m, r, o, tail(Lanes.sum(a00), xs, x0, b, w0, bf16, upper, n));
-        store(out, bias, m, r, o + 1, tail(Lanes.sum(a01), xs, x0, b, w1, bf16, upper, n));
-        store(out, bias, m, r + 1, o, tail(Lanes.sum(a10), xs, x1, b, w0, bf16, upper, n));
-        store(out, bias, m, r + 1, o + 1, tail(Lanes.sum(a11), xs, x1, b, w1, bf16, upper, n));
-        store(out, bias, m, r + 2, o, tail(Lanes.sum(a20), xs, x2, b, w0, bf16, upper, n));
-        store(out, bias, m, r + 2, o + 1, tail(Lanes.sum(a21), xs, x2, b, w1, bf16, upper, n));
-        store(out, bias, m, r + 3, o, tail(Lanes.sum(a30), xs, x3, b, w0, bf16, upper, n));
-        store(out, bias, m, r + 3, o + 1, tail(Lanes.sum(a31), xs, x3, b, w1, bf16, upper, n));
+        a00.intoArray(acc, 0);
+        a01.intoArray(acc, L);
+        a10.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a20.intoArray(acc, 4 * L);
+        a21.intoArray(acc, 5 * L);
+        a30.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
+        for (int k = 0; k < 8; k++) {
+            int xr = (r + k / 2) * n, wr = w0 + (k % 2) * 2 * n;
+            store(out, bias, m, r + k / 2, o + k % 2, tail(Lanes.sumParked(acc, k * L), xs, xr, b, wr, bf16, upper, n));
+        }
     }
 
     /**
-     * One x row against eight weight rows ({@code rowBytes} apart): the decode-time shape, bound
-     * by reading the weights; eight streams in flight per pair of x loads.
+     * One x row against eight bf16 weight rows ({@code rowBytes} apart): the decode-time shape,
+     * bound by reading the weights; eight streams in flight per pair of x loads. bf16 only, with
+     * the widening written out and the accumulators parked in {@code acc} for {@link #finish1x8}:
+     * anything more in this method (the f16 branch of {@link #even}/{@link #odd}, the folds)
+     * pushes C2 past its inlining node cutoff, and the last loads are then boxed.
      */
-    private static void tile1x8(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0, int rowBytes) {
-        int x0 = r * n;
+    private static void bf16Tile1x8(float[] xs, ByteBuffer b, int x0, int w0, int rowBytes, int n, float[] acc) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int upper = upper(n);
         for (int i = 0; i < upper; i += STEP) {
             FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
             int at = w0 + 2 * i;
-            IntVector v = load(b, at);
+            IntVector v = IntVector.fromByteBuffer(IS, b, at, LITTLE_ENDIAN);
+            a0 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0));
+            v = IntVector.fromByteBuffer(IS, b, at + rowBytes, LITTLE_ENDIAN);
+            a1 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a1));
+            v = IntVector.fromByteBuffer(IS, b, at + 2 * rowBytes, LITTLE_ENDIAN);
+            a2 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a2));
+            v = IntVector.fromByteBuffer(IS, b, at + 3 * rowBytes, LITTLE_ENDIAN);
+            a3 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a3));
+            v = IntVector.fromByteBuffer(IS, b, at + 4 * rowBytes, LITTLE_ENDIAN);
+            a4 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a4));
+            v = IntVector.fromByteBuffer(IS, b, at + 5 * rowBytes, LITTLE_ENDIAN);
+            a5 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a5));
+            v = IntVector.fromByteBuffer(IS, b, at + 6 * rowBytes, LITTLE_ENDIAN);
+            a6 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a6));
+            v = IntVector.fromByteBuffer(IS, b, at + 7 * rowBytes, LITTLE_ENDIAN);
+            a7 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a7));
+        }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
+        a4.intoArray(acc, 4 * L);
+        a5.intoArray(acc, 5 * L);
+        a6.intoArray(acc, 6 * L);
+        a7.intoArray(acc, 7 * L);
+    }
+
+    /** Folds, finishes and stores the eight accumulators {@link #bf16Tile1x8} parked in {@code acc}. */
+    private static void finish1x8(float[] out, float[] xs, ByteBuffer b, float[] bias, int n, int m, int r, int o,
+                                  int w0, int rowBytes, float[] acc) {
+        int upper = upper(n);
+        for (int c = 0; c < 8; c++) {
+            store(out, bias, m, r, o + c, tail(Lanes.sumParked(acc, c * L), xs, r * n, b, w0 + c * rowBytes, true, upper, n));
+        }
+    }
+
+    /** One x row against four weight rows ({@code rowBytes} apart): single rows of f16 weights, and bf16's leftovers. */
+    private static void tile1x4(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
+                                int r, int o, int w0, int rowBytes) {
+        int x0 = r * n;
+        int w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int upper = upper(n);
+        for (int i = 0; i < upper; i += STEP) {
+            FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
+            IntVector v = load(b, w0 + 2 * i);
             a0 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a0));
-            v = load(b, at + rowBytes);
+            v = load(b, w1 + 2 * i);
             a1 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a1));
-            v = load(b, at + 2 * rowBytes);
+            v = load(b, w2 + 2 * i);
             a2 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a2));
-            v = load(b, at + 3 * rowBytes);
+            v = load(b, w3 + 2 * i);
             a3 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a3));
-            v = load(b, at + 4 * rowBytes);
-            a4 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a4));
-            v = load(b, at + 5 * rowBytes);
-            a5 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a5));
-            v = load(b, at + 6 * rowBytes);
-            a6 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a6));
-            v = load(b, at + 7 * rowBytes);
-            a7 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a7));
         }
         store(out, bias, m, r, o, tail(Lanes.sum(a0), xs, x0, b, w0, bf16, upper, n));
-        store(out, bias, m, r, o + 1, tail(Lanes.sum(a1), xs, x0, b, w0 + rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 2, tail(Lanes.sum(a2), xs, x0, b, w0 + 2 * rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 3, tail(Lanes.sum(a3), xs, x0, b, w0 + 3 * rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 4, tail(Lanes.sum(a4), xs, x0, b, w0 + 4 * rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 5, tail(Lanes.sum(a5), xs, x0, b, w0 + 5 * rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 6, tail(Lanes.sum(a6), xs, x0, b, w0 + 6 * rowBytes, bf16, upper, n));
-        store(out, bias, m, r, o + 7, tail(Lanes.sum(a7), xs, x0, b, w0 + 7 * rowBytes, bf16, upper, n));
+        store(out, bias, m, r, o + 1, tail(Lanes.sum(a1), xs, x0, b, w1, bf16, upper, n));
+        store(out, bias, m, r, o + 2, tail(Lanes.sum(a2), xs, x0, b, w2, bf16, upper, n));
+        store(out, bias, m, r, o + 3, tail(Lanes.sum(a3), xs, x0, b, w3, bf16, upper, n));
     }
 
     private static void tile1x1(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
