@@ -91,6 +91,9 @@ final class HalfMatmul {
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 int o = ob;
+                for (; !bf16 && o < oe; o++) {
+                    tile4x1(out, xs, b, false, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
+                }
                 for (; o + 2 <= oe; o += 2) {
                     tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, acc);
                 }
@@ -106,9 +109,6 @@ final class HalfMatmul {
                     int w0 = (o - chunkFirst) * rowBytes;
                     bf16Tile1x8(xs, b, r * n, w0, rowBytes, n, acc);
                     finish1x8(out, xs, b, bias, n, m, r, o, w0, rowBytes, acc);
-                }
-                for (; o + 4 <= oe; o += 4) {
-                    tile1x4(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, rowBytes);
                 }
                 for (; o < oe; o++) {
                     tile1x1(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
@@ -164,7 +164,7 @@ final class HalfMatmul {
         out[r * m + o] = bias == null ? s : s + bias[o];
     }
 
-    /** Four x rows against two weight rows (byte offsets {@code w0}, {@code w0 + 2n}). */
+    /** Four x rows against two weight rows (byte offsets {@code w0}, {@code w0 + 2n}): bf16's row tiles. */
     private static void tile4x2(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
                                 int r, int o, int w0, float[] acc) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
@@ -203,6 +203,29 @@ final class HalfMatmul {
             int xr = (r + k / 2) * n, wr = w0 + (k % 2) * 2 * n;
             store(out, bias, m, r + k / 2, o + k % 2, tail(Lanes.sumParked(acc, k * L), xs, xr, b, wr, bf16, upper, n));
         }
+    }
+
+    /**
+     * Four x rows against one weight row: f16's row tiles. The 4x2 tile widens f16 four times per
+     * step and took C2 past its inlining node cutoff (the f16 prefill ran boxed, 2-3x slower).
+     */
+    private static void tile4x1(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
+                                int r, int o, int w0) {
+        int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int upper = upper(n);
+        for (int i = 0; i < upper; i += STEP) {
+            IntVector v = load(b, w0 + 2 * i);
+            FloatVector e = even(v, bf16), d = odd(v, bf16);
+            a0 = FloatVector.fromArray(S, xs, x0 + i + L).fma(d, FloatVector.fromArray(S, xs, x0 + i).fma(e, a0));
+            a1 = FloatVector.fromArray(S, xs, x1 + i + L).fma(d, FloatVector.fromArray(S, xs, x1 + i).fma(e, a1));
+            a2 = FloatVector.fromArray(S, xs, x2 + i + L).fma(d, FloatVector.fromArray(S, xs, x2 + i).fma(e, a2));
+            a3 = FloatVector.fromArray(S, xs, x3 + i + L).fma(d, FloatVector.fromArray(S, xs, x3 + i).fma(e, a3));
+        }
+        store(out, bias, m, r, o, tail(Lanes.sum(a0), xs, x0, b, w0, bf16, upper, n));
+        store(out, bias, m, r + 1, o, tail(Lanes.sum(a1), xs, x1, b, w0, bf16, upper, n));
+        store(out, bias, m, r + 2, o, tail(Lanes.sum(a2), xs, x2, b, w0, bf16, upper, n));
+        store(out, bias, m, r + 3, o, tail(Lanes.sum(a3), xs, x3, b, w0, bf16, upper, n));
     }
 
     /**
@@ -254,30 +277,11 @@ final class HalfMatmul {
         }
     }
 
-    /** One x row against four weight rows ({@code rowBytes} apart): single rows of f16 weights, and bf16's leftovers. */
-    private static void tile1x4(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0, int rowBytes) {
-        int x0 = r * n;
-        int w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int upper = upper(n);
-        for (int i = 0; i < upper; i += STEP) {
-            FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
-            IntVector v = load(b, w0 + 2 * i);
-            a0 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a0));
-            v = load(b, w1 + 2 * i);
-            a1 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a1));
-            v = load(b, w2 + 2 * i);
-            a2 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a2));
-            v = load(b, w3 + 2 * i);
-            a3 = uo.fma(odd(v, bf16), ue.fma(even(v, bf16), a3));
-        }
-        store(out, bias, m, r, o, tail(Lanes.sum(a0), xs, x0, b, w0, bf16, upper, n));
-        store(out, bias, m, r, o + 1, tail(Lanes.sum(a1), xs, x0, b, w1, bf16, upper, n));
-        store(out, bias, m, r, o + 2, tail(Lanes.sum(a2), xs, x0, b, w2, bf16, upper, n));
-        store(out, bias, m, r, o + 3, tail(Lanes.sum(a3), xs, x0, b, w3, bf16, upper, n));
-    }
-
+    /**
+     * One x row against one weight row: f16's single rows (a tile of several f16 rows widens
+     * twice per load and took C2 past its inlining node cutoff, so the forward ran boxed) and
+     * the 1x8 tile's leftovers.
+     */
     private static void tile1x1(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
                                 int r, int o, int w0) {
         int x0 = r * n;
