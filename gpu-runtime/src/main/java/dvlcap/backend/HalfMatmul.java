@@ -31,10 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  * products are summed in another order), only equal within float rounding.
  *
  * <p>Loads are written out per tile (not behind a virtual call) because a non-inlined call
- * would box every vector; for the same reason the multi-accumulator tiles park their
- * accumulators in a small array and fold them ({@link Lanes#sumParked}, bitwise
- * {@link Lanes#sum}) in a loop: eight inline folds, tails and stores pushed the 1x8 tile past
- * C2's inlining node budget, and its vector operations were then boxed (6x slower forward).
+ * would box every vector. C2's inlining node cutoff (about 18,000 IR nodes per compiled method;
+ * each Vector API call parses into hundreds) sets the tile shapes: past it the remaining vector
+ * calls are left as calls and boxed (the 1x8 tile ran 6x slower). So the 1x8 and 4x2 tiles
+ * park their accumulators in a small array and fold them in a loop ({@link Lanes#sumParked},
+ * bitwise {@link Lanes#sum}), bf16 runs 4x2, 1x8 and 1x1 tiles, and f16, whose widening is a
+ * dozen operations per half, runs 4x1 and 1x1 tiles only.
  */
 final class HalfMatmul {
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
