@@ -7,7 +7,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * {@code out = x * w^T + bias} with the Vector API, parallel over output features. Float32
- * weights run the tiles below; bf16/f16 weights run {@link HalfMatmul}'s, which widen in registers.
+ * weights run the tiles below; bf16/f16 weights run {@link HalfMatmul}'s, which widen in registers
+ * and sum in their own (even/odd) order, equally batch-independent.
  *
  * <p>Batch-independence: every output element is one accumulator vector fed with
  * {@code fma(x[i..i+L], w[i..i+L])} for i = 0, L, 2L, ... in order, folded by {@link Lanes#sum},
@@ -37,22 +38,25 @@ final class VectorMatmul {
         int n = w.cols(), m = w.rows();
         long fmas = (long) rows * n * m;
         int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
+        // 16-bit weights read x in HalfMatmul's even/odd order: permute it once for all parts
+        float[] xin = w.onHeap() ? x : HalfMatmul.split(x, rows, n);
         if (parts == 1) {
-            block(out, x, w, bias, rows, n, m, 0, m);
+            block(out, xin, w, bias, rows, n, m, 0, m);
             return;
         }
         // Chunks are multiples of 8 weight rows so the 4x4 and 1x8 tiles are used everywhere but the end.
         int chunk = ((m + parts - 1) / parts + 7) & ~7;
         int used = (m + chunk - 1) / chunk;
-        pool.forEach(used, p -> block(out, x, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
+        pool.forEach(used, p -> block(out, xin, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
     }
 
-    private static void block(float[] out, float[] x, CpuWeight w, float[] bias, int rows, int n, int m, int o0,
+    /** {@code xin} is x for float32 weights, x after {@link HalfMatmul#split} for 16-bit ones. */
+    private static void block(float[] out, float[] xin, CpuWeight w, float[] bias, int rows, int n, int m, int o0,
                               int o1) {
         if (w.onHeap()) {
-            block(out, x, w.data(), bias, rows, n, m, o0, o1);
+            block(out, xin, w.data(), bias, rows, n, m, o0, o1);
         } else {
-            HalfMatmul.block(out, x, w, bias, rows, n, m, o0, o1);
+            HalfMatmul.block(out, xin, w, bias, rows, n, m, o0, o1);
         }
     }
 

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * bf16 and f16 weights kept in their buffers and widened inside the kernels, checked three ways:
- * against the same backend on float32 weights holding the widened values (bitwise: widening is
- * exact and the kernels sum in the same order), vector against scalar (the differential
- * tolerance), and against float32 on the unrounded values (the dtype's rounding as the bound).
+ * against the same backend on float32 weights holding the widened values (widening is exact:
+ * bitwise on the scalar backend, up to reassociation on the vector one, whose 16-bit tiles sum
+ * in an even/odd order), vector against scalar (the differential tolerance), and against
+ * float32 on the unrounded values (the dtype's rounding as the bound).
  */
 class HalfWeightKernelsTest {
     private static final DType[] HALVES = {DType.BF16, DType.F16};
@@ -60,14 +61,38 @@ class HalfWeightKernelsTest {
         int lanes = VectorBackend.lanes();
         // repeated so that the loads run interpreted first and JIT-compiled later
         for (int pass = 0; pass < 20; pass++) {
-            for (int i = 0; i < 65536; i += lanes) {
-                float[] bf = HalfMatmul.load(all, 2 * i, true).toArray();
-                float[] f16 = HalfMatmul.load(all, 2 * i, false).toArray();
+            for (int i = 0; i < 65536; i += 2 * lanes) {
+                var v = HalfMatmul.load(all, 2 * i);
+                float[] bfEven = HalfMatmul.even(v, true).toArray(), bfOdd = HalfMatmul.odd(v, true).toArray();
+                float[] f16Even = HalfMatmul.even(v, false).toArray(), f16Odd = HalfMatmul.odd(v, false).toArray();
                 for (int k = 0; k < lanes; k++) {
-                    short h = (short) (i + k);
-                    assertSameFloat(HalfFloats.bf16ToFloat(h), bf[k], "bf16 " + Integer.toHexString(i + k));
-                    assertSameFloat(HalfFloats.f16ToFloat(h), f16[k], "f16 " + Integer.toHexString(i + k));
+                    short e = (short) (i + 2 * k), o = (short) (i + 2 * k + 1);
+                    assertSameFloat(HalfFloats.bf16ToFloat(e), bfEven[k], "bf16 " + Integer.toHexString(e & 0xFFFF));
+                    assertSameFloat(HalfFloats.bf16ToFloat(o), bfOdd[k], "bf16 " + Integer.toHexString(o & 0xFFFF));
+                    assertSameFloat(HalfFloats.f16ToFloat(e), f16Even[k], "f16 " + Integer.toHexString(e & 0xFFFF));
+                    assertSameFloat(HalfFloats.f16ToFloat(o), f16Odd[k], "f16 " + Integer.toHexString(o & 0xFFFF));
                 }
+            }
+        }
+    }
+
+    @Test
+    void splitPutsEachStretchsEvenElementsBeforeItsOddOnesAndLeavesTheTail() {
+        int lanes = VectorBackend.lanes(), n = 5 * lanes + 3;
+        float[] x = new float[2 * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        float[] xs = HalfMatmul.split(x, 2, n);
+        for (int r = 0; r < 2; r++) {
+            for (int s = 0; s + 2 * lanes <= n; s += 2 * lanes) {
+                for (int j = 0; j < lanes; j++) {
+                    assertEquals(r * n + s + 2 * j, xs[r * n + s + j], "row " + r + " even " + (s + j));
+                    assertEquals(r * n + s + 2 * j + 1, xs[r * n + s + lanes + j], "row " + r + " odd " + (s + j));
+                }
+            }
+            for (int i = HalfMatmul.upper(n); i < n; i++) {
+                assertEquals(r * n + i, xs[r * n + i], "row " + r + " tail " + i);
             }
         }
     }
@@ -81,18 +106,36 @@ class HalfWeightKernelsTest {
         }
     }
 
+    /**
+     * The scalar backend sums a 16-bit weight's products in the float32 order (bitwise equal); the
+     * vector backend sums them in its even/odd order, so it may differ from its own float32 tiles
+     * on the widened weights only by reassociation: two orders of an n-term sum of exact products
+     * each err by at most (n - 1) 2^-24 sum |x w| (plus the bias's one rounding), so they differ
+     * by at most twice that. A wrong or missing weight moves a result by about sum |x w| / n.
+     */
     @Test
-    void halfWeightGivesBitwiseTheFloat32ResultOfItsWidenedValuesOnBothBackends() {
+    void halfWeightGivesTheFloat32ResultOfItsWidenedValuesUpToReassociation() {
         for (DType dt : HALVES) {
             for (int n : IN_DIMS) {
                 for (int m : OUT_DIMS) {
                     int rows = 1 + (n + m) % 9;
                     float[] x = rand.gaussian(rows * n), w = weights(m * n), bias = (n + m) % 2 == 0 ? rand.gaussian(m) : null;
                     float[] widened = HalfWeights.rounded(dt, w);
-                    for (Backend b : new Backend[] {ref, vec}) {
-                        Weight half = b.weight(HalfWeights.stored(dt, w, m, n, m), m, n);
-                        assertArrayEquals(matmul(b, x, b.weight(widened, m, n), bias, rows), matmul(b, x, half, bias, rows),
-                                0f, b.name() + " " + dt + " rows=" + rows + " n=" + n + " m=" + m);
+                    String what = dt + " rows=" + rows + " n=" + n + " m=" + m;
+                    Weight refHalf = ref.weight(HalfWeights.stored(dt, w, m, n, m), m, n);
+                    assertArrayEquals(matmul(ref, x, ref.weight(widened, m, n), bias, rows), matmul(ref, x, refHalf, bias, rows),
+                            0f, "scalar " + what);
+                    float[] want = matmul(vec, x, vec.weight(widened, m, n), bias, rows);
+                    float[] got = matmul(vec, x, vec.weight(HalfWeights.stored(dt, w, m, n, m), m, n), bias, rows);
+                    for (int r = 0; r < rows; r++) {
+                        for (int o = 0; o < m; o++) {
+                            double scale = bias == null ? 0 : Math.abs(bias[o]);
+                            for (int i = 0; i < n; i++) {
+                                scale += Math.abs((double) x[r * n + i] * widened[o * n + i]);
+                            }
+                            int at = r * m + o;
+                            assertEquals(want[at], got[at], 2 * n * 0x1p-24 * scale, "vector " + what + " at " + r + "," + o);
+                        }
                     }
                 }
             }

@@ -1,6 +1,5 @@
 package dvlcap.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,9 +27,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A whole model loaded from a bf16/f16 checkpoint runs on its memory-mapped weights: no matrix
- * is ever converted to float32, and the logits are bitwise those of the same model with its
- * widened values held as float32 on the heap (widening is exact, the kernels sum in the same
- * order), on the vector backend; the scalar reference agrees within the differential tolerance.
+ * is ever converted to float32, and the logits are those of the same model with its widened
+ * values held as float32 on the heap, on the vector backend, up to float reassociation (widening
+ * is exact; the 16-bit kernels sum the same products in an even/odd order), an order of
+ * magnitude inside the differential tolerance that the scalar reference is held to.
  */
 class StoredDtypeModelTest {
     @TempDir
@@ -113,12 +113,14 @@ class StoredDtypeModelTest {
                     got = mapped.fullLogits(ids, b, 4);
                     reference = scalar.fullLogits(ids, c, 4);
                 }
-                assertArrayEquals(want, got, 0f, "mapped " + dtype + " vs its widened float32 on the heap");
-                double scale = 0, diff = 0;
+                double scale = 0, diff = 0, heapDiff = 0;
                 for (int i = 0; i < got.length; i++) {
                     scale = Math.max(scale, Math.abs(reference[i]));
                     diff = Math.max(diff, Math.abs(reference[i] - got[i]));
+                    heapDiff = Math.max(heapDiff, Math.abs(want[i] - got[i]));
                 }
+                assertTrue(heapDiff <= 1e-5 * scale, "mapped " + dtype + " vs its widened float32 on the heap: max |d| "
+                        + heapDiff + " at scale " + scale);
                 assertTrue(diff <= 1e-4 * scale, "vector vs scalar on mapped " + dtype + ": max |d| " + diff
                         + " at scale " + scale);
             }
@@ -127,7 +129,8 @@ class StoredDtypeModelTest {
 
     /**
      * Qwen2.5-VL's tower splits its fused qkv matrix into q, k and v: from a bf16 file it must do
-     * so on the mapping (row views), not through float32, and give the widened model's bits.
+     * so on the mapping (row views), not through float32, and give the widened model's output up to
+     * reassociation (as above).
      */
     @org.junit.jupiter.api.Test
     void qwenVisionTowerFromBf16SplitsItsFusedQkvOnTheMapping() {
@@ -153,7 +156,13 @@ class StoredDtypeModelTest {
                     names.visionView(MapWeightSource.copyOf(file, "widened")))) {
                 widened = read(vec, enc, image, config);
             }
-            assertArrayEquals(widened, mapped, 0f);
+            assertEquals(widened.length, mapped.length);
+            double scale = 0, diff = 0;
+            for (int i = 0; i < mapped.length; i++) {
+                scale = Math.max(scale, Math.abs(widened[i]));
+                diff = Math.max(diff, Math.abs(widened[i] - mapped[i]));
+            }
+            assertTrue(diff <= 1e-5 * scale, "mapped bf16 tower vs widened: max |d| " + diff + " at scale " + scale);
             for (String name : src.asFloats) {
                 assertTrue(file.shape(name).length == 1, name + " was converted to float32 although it is a matrix");
             }
