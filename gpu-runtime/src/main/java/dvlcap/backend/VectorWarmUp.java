@@ -26,7 +26,7 @@ final class VectorWarmUp {
         if (CALLS <= 0 || !STARTED.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> run(b, CALLS), "dvlcap-vector-warmup");
+        Thread t = new Thread(() -> run(b, CALLS), "dvlcap-kernel-warmup");
         t.setDaemon(true);
         t.start();
     }
