@@ -24,11 +24,12 @@ import java.util.function.IntConsumer;
 final class WorkerPool {
     /**
      * How long a worker spins for the next job, and the caller for the workers' last parts, before
-     * parking; {@code dvlcap.pool.spinMicros} overrides it. 100 us covers the gap between two
+     * parking; {@code dvlcap.pool.spinMicros} overrides it. 50 us covers the gap between most
      * kernel calls of a forward (norms, rope, adds: a few us each) and costs at most that much CPU
-     * once the calls stop.
+     * once the calls stop. Longer (100 us) was slower on a 2-core machine busy with other
+     * processes: a spinning thread takes the core from the thread it waits for.
      */
-    static final long SPIN_NANOS = Long.getLong("dvlcap.pool.spinMicros", 100) * 1000;
+    static final long SPIN_NANOS = Long.getLong("dvlcap.pool.spinMicros", 50) * 1000;
 
     private static final WorkerPool SHARED = new WorkerPool(Runtime.getRuntime().availableProcessors());
 
