@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CPU kernels beside OpenBLAS (numpy), torch and transformers: one table of side-by-side ratios.
-#   bench/compare-cpu.sh [--parts matmul,forward,bf16] [--rows 1,16,128] [--iterations 5] [--seconds 1]
+#   bench/compare-cpu.sh [--parts matmul,forward,bf16] [--rows 1,16,128] [--iterations 5] [--warmup 20] [--seconds 1]
 # Builds the engine (offline, no tests) unless DVLCAP_NO_BUILD=1; PYTHON picks the interpreter
 # (default /work/venv/bin/python: numpy, torch, transformers); THREADS (default: all cores) is
 # given to the Java worker pool (-XX:ActiveProcessorCount), OpenBLAS, torch and OpenMP alike.

@@ -11,7 +11,9 @@ shapes, one after the other:
   2. a whole qwen2.5-0.5b-shaped LM forward over a 768-position cache: `dvlcap bench --shape`
      vs transformers' Qwen2ForCausalLM (random weights, fp32, sdpa attention, a DynamicCache of
      768 random positions, cropped back after every timed forward), batch 1 and 16, 1 and 8
-     query tokens per sequence; median of --iterations.
+     query tokens per sequence; median of --iterations after --warmup untimed forwards on each side
+     (the same count: the engine's per-layer vector kernels reach C2 only after 15-20 forwards,
+     while torch has no JIT to warm, so one warm-up each would time the engine's interpreter).
   3. the same forward with bf16 weights kept as stored (`dvlcap bench --model` of a checkpoint
      written with --dtype bf16) vs the f32 one, batch 1.
   4. bytes of weights a batch-1 forward reads / its time, vs a plain read of a large array
@@ -111,10 +113,11 @@ def py_kernels(rows, seconds, read_mib):
     return res, a.nbytes / (ms * 1e6)
 
 
-def dvlcap_forward(batch, queries, iterations, model=None):
+def dvlcap_forward(batch, queries, iterations, warmup, model=None):
     args = ["--model", model] if model else ["--shape", "qwen2.5-0.5b"]
     out = run([os.path.join(ROOT, "bin/dvlcap"), "bench", *args, "--batch-size", str(batch), "--context", "768",
-               "--query-tokens", ",".join(map(str, queries)), "--iterations", str(iterations), "--decoders", "none"])
+               "--query-tokens", ",".join(map(str, queries)), "--iterations", str(iterations),
+               "--warmup", str(warmup), "--decoders", "none"])
     ms = {}
     for line in out.splitlines():
         f = line.split("\t")
@@ -123,7 +126,7 @@ def dvlcap_forward(batch, queries, iterations, model=None):
     return ms
 
 
-def hf_forward(batch, queries, iterations, threads):
+def hf_forward(batch, queries, iterations, warmup, threads):
     import torch
     from transformers import DynamicCache, Qwen2Config, Qwen2ForCausalLM
     torch.manual_seed(1)
@@ -150,7 +153,8 @@ def hf_forward(batch, queries, iterations, threads):
                     model(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=cache,
                           use_cache=True)
                     cache.crop(-q)  # back to the 768 cached positions
-                fwd()
+                for _ in range(warmup):  # as many untimed forwards as the engine gets
+                    fwd()
                 times = []
                 for _ in range(iterations):
                     t = time.perf_counter()
@@ -166,6 +170,8 @@ def main():
     ap.add_argument("--rows", default="1,16,128")
     ap.add_argument("--seconds", type=float, default=1.0)
     ap.add_argument("--iterations", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=20,
+                    help="untimed forwards before the timed ones, per point, the same on both sides")
     ap.add_argument("--read-mib", type=int, default=1024)
     ap.add_argument("--bf16-dir", default="/tmp/dvlcap-qwen05-bf16")
     ap.add_argument("--parts", default="matmul,forward,bf16",
@@ -197,9 +203,9 @@ def main():
     fw = {}
     if "forward" in parts:
         for b in (1, 16):
-            for q, ms in dvlcap_forward(b, [1, 8], a.iterations).items():
+            for q, ms in dvlcap_forward(b, [1, 8], a.iterations, a.warmup).items():
                 fw[(b, q)] = ms
-        hf = hf_forward([1, 16], [1, 8], a.iterations, threads)
+        hf = hf_forward([1, 16], [1, 8], a.iterations, a.warmup, threads)
         lines.append("")
         lines.append("| LM forward, 768 cached | batch | query tokens | dvlcap ms | transformers ms "
                      "| dvlcap / transformers time |")
@@ -211,8 +217,8 @@ def main():
         if not os.path.exists(os.path.join(a.bf16_dir, "config.json")):
             run([os.path.join(ROOT, "bin/dvlcap"), "bench", "--shape", "qwen2.5-0.5b", "--dtype", "bf16",
                  "--write-checkpoint", a.bf16_dir])
-        f32 = dvlcap_forward(1, [1], a.iterations)[1]
-        bf = dvlcap_forward(1, [1], a.iterations, model=a.bf16_dir)[1]
+        f32 = dvlcap_forward(1, [1], a.iterations, a.warmup)[1]
+        bf = dvlcap_forward(1, [1], a.iterations, a.warmup, model=a.bf16_dir)[1]
         params = LAYERS * (2 * HIDDEN * HIDDEN + 2 * HIDDEN * KV_HEADS * HEAD_DIM + 3 * HIDDEN * INTER) + VOCAB * HIDDEN
         lines.append("")
         lines.append("| batch-1 forward, 768 cached | ms | weight GB read | GB/s | / Java plain read | / numpy plain read |")

@@ -14,6 +14,7 @@ public final class VectorBackend extends CpuBackend {
 
     public VectorBackend() {
         this(WorkerPool.shared());
+        VectorWarmUp.startOnce(this);
     }
 
     VectorBackend(WorkerPool pool) {

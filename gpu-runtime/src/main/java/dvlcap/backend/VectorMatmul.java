@@ -19,12 +19,19 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorMatmul {
     /**
-     * Below this many multiply-adds a call runs on the caller's thread: handing parts to the
-     * workers (waking them, joining) costs more than it saves. 2^20 multiply-adds are about 20-40
-     * microseconds on one core; the system property {@code dvlcap.matmul.parallelMinFmas} overrides it
-     * (for measuring).
+     * A call runs on the caller's thread below this many multiply-adds (2^20: about 20-40
+     * microseconds on one core), where handing out parts costs more than it saves, ...
+     * {@code dvlcap.matmul.parallelMinFmas} overrides it (for measuring).
      */
     private static final long PARALLEL_MIN_FMAS = Long.getLong("dvlcap.matmul.parallelMinFmas", 1L << 20);
+    /**
+     * ... or from this many weights, whatever the rows: a call that streams 1 MiB of f32 weights
+     * from memory (a 1-row 896x896 projection: 40 us on one core) is bound by the read, which two
+     * cores share, and the workers take a call in microseconds since they spin between calls
+     * ({@link WorkerPool}). Small models' weights (a 128x384 layer: 196 KiB, in L2) keep the
+     * multiply-add rule. {@code dvlcap.matmul.parallelMinWeights} overrides it.
+     */
+    private static final long PARALLEL_MIN_WEIGHTS = Long.getLong("dvlcap.matmul.parallelMinWeights", 1L << 18);
     /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
     private static final int BLOCK_BYTES = 256 * 1024;
 
@@ -37,7 +44,8 @@ final class VectorMatmul {
     void run(float[] out, float[] x, CpuWeight w, float[] bias, int rows) {
         int n = w.cols(), m = w.rows();
         long fmas = (long) rows * n * m;
-        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
+        boolean parallel = fmas >= PARALLEL_MIN_FMAS || (long) n * m >= PARALLEL_MIN_WEIGHTS;
+        int parts = !parallel ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
         // 16-bit weights read x in HalfMatmul's even/odd order: permute it once for all parts
         float[] xin = w.onHeap() ? x : HalfMatmul.split(x, rows, n);
         if (parts == 1) {

@@ -16,7 +16,8 @@ class VectorBackendBatchIndependenceTest {
     @Test
     void matmulRowIsBitwiseTheSameAloneOrInABatch() {
         // n off the vector length; m odd so every tile kind and tail runs; batch big enough to go parallel
-        for (int[] shape : new int[][] {{200, 70}, {37, 13}, {896, 130}, {64, 5}}) {
+        // 600x451: over the weight count that splits even a 1-row call over the workers
+        for (int[] shape : new int[][] {{200, 70}, {37, 13}, {896, 130}, {64, 5}, {600, 451}}) {
             int n = shape[0], m = shape[1];
             for (int batch : new int[] {2, 5, 8, 31, 32, 40}) {
                 float[] x = rand.gaussian(batch * n), w = rand.gaussian(m * n), bias = rand.gaussian(m);
@@ -65,5 +66,33 @@ class VectorBackendBatchIndependenceTest {
         assertArrayEquals(cold, VectorBackendDifferentialTest.matmul(vec, x, w, null, 5, n, m), 0f);
         assertArrayEquals(coldOne, VectorBackendDifferentialTest.matmul(vec, Arrays.copyOf(x, n), w, null, 1, n, m), 0f);
         assertArrayEquals(coldOne, Arrays.copyOf(cold, m), 0f);
+    }
+
+    /**
+     * The same products on one thread and on several (parts claimed in any order, by any thread):
+     * bitwise the same, 1-row calls included, which now split over the workers from 2^18 weights.
+     */
+    @Test
+    void matmulAndAttentionDoNotDependOnTheThreadCount() {
+        Backend one = new VectorBackend(new WorkerPool(1)), many = new VectorBackend(new WorkerPool(3));
+        for (int[] shape : new int[][] {{896, 896}, {600, 451}, {896, 128}, {4864, 96}}) {
+            int n = shape[0], m = shape[1];
+            for (int rows : new int[] {1, 3, 17}) {
+                float[] x = rand.gaussian(rows * n), w = rand.gaussian(m * n), bias = rand.gaussian(m);
+                assertArrayEquals(VectorBackendDifferentialTest.matmul(one, x, w, bias, rows, n, m),
+                        VectorBackendDifferentialTest.matmul(many, x, w, bias, rows, n, m), 0f,
+                        "n=" + n + " m=" + m + " rows=" + rows);
+            }
+        }
+        int heads = 14, kvHeads = 2, headDim = 64, kvLen = 800;
+        for (int nq : new int[] {1, 8}) {
+            float[] q = rand.gaussian(nq * heads * headDim), k = rand.gaussian(kvLen * kvHeads * headDim);
+            float[] v = rand.gaussian(kvLen * kvHeads * headDim);
+            assertArrayEquals(
+                    VectorBackendDifferentialTest.attention(one, q, 0, nq, k, v, kvLen, kvLen - nq, 1, heads, kvHeads,
+                            headDim),
+                    VectorBackendDifferentialTest.attention(many, q, 0, nq, k, v, kvLen, kvLen - nq, 1, heads, kvHeads,
+                            headDim), 0f, "attention of " + nq + " queries over " + kvLen + " keys");
+        }
     }
 }
