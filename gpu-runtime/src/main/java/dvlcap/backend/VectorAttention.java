@@ -5,6 +5,7 @@ import static dvlcap.backend.Lanes.S;
 
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Block-masked grouped-query attention with vector dot products and weighted sums, parallel over
@@ -58,8 +59,9 @@ final class VectorAttention {
             fmas += 2L * seq.rows() * heads * seq.kvLength() * headDim;
         }
         int pairs = total * heads;
-        int parts = fmas < PARALLEL_MIN_FMAS ? 1 : Math.min(pairs, pool.threads() * 4);
-        int chunk = (pairs + parts - 1) / Math.max(1, parts);
+        // about four parts per thread, but never parts of several pairs when there are fewer than
+        // eight per thread: batch 1 (14 heads, 2 threads) ran 7 parts of 2 heads, 4 on one core
+        int chunk = fmas < PARALLEL_MIN_FMAS ? Math.max(1, pairs) : Math.max(1, pairs / (pool.threads() * 4));
         int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
         int group = heads / kvHeads, maxKv = layout.maxKvLength();
         pool.forEach(used, p -> {
@@ -77,6 +79,24 @@ final class VectorAttention {
     }
 
     /**
+     * The largest of {@code s[0..n)} as a chain of {@code Math.max} would give it: max is commutative
+     * and associative (NaN wins, +0 beats -0 in any order), so lanes may split the chain. The chain
+     * of one scalar max per key (a compare-and-blend sequence) cost about as much as the dot products.
+     */
+    private static float max(float[] s, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int upper = S.loopBound(n), i = 0;
+        for (; i < upper; i += L) {
+            m = m.max(FloatVector.fromArray(S, s, i));
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, s[i]);
+        }
+        return max;
+    }
+
+    /**
      * Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys, position {@code j}
      * at row offset {@code rowStart[j]}: keys in position order, so the sums are those of a contiguous
      * buffer.
@@ -86,14 +106,32 @@ final class VectorAttention {
         int qo = row * heads * headDim + h * headDim;
         int kvo = kvh * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float max = Float.NEGATIVE_INFINITY;
         int upper = S.loopBound(headDim);
         // q . k_j as Lanes.dot computes it (one accumulator fed in index order, the fixed fold, the
         // tail), but the accumulators of PARK keys are parked first and folded with scalar adds
         // (Lanes.sumParked): for a 32-wide head the vector fold cost more than the two FMAs
         for (int j0 = 0; j0 < visible; j0 += PARK) {
             int n = Math.min(PARK, visible - j0);
-            for (int jj = 0; jj < n; jj++) {
+            int jj = 0;
+            // four keys per pass over q: four independent FMA chains (one chain per key was
+            // latency-bound), each key's accumulator still fed in index order
+            for (; jj + 4 <= n; jj += 4) {
+                int k0 = rowStart[j0 + jj] + kvo, k1 = rowStart[j0 + jj + 1] + kvo;
+                int k2 = rowStart[j0 + jj + 2] + kvo, k3 = rowStart[j0 + jj + 3] + kvo;
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int i = 0; i < upper; i += L) {
+                    FloatVector qv = FloatVector.fromArray(S, q, qo + i);
+                    a0 = qv.fma(FloatVector.fromArray(S, k, k0 + i), a0);
+                    a1 = qv.fma(FloatVector.fromArray(S, k, k1 + i), a1);
+                    a2 = qv.fma(FloatVector.fromArray(S, k, k2 + i), a2);
+                    a3 = qv.fma(FloatVector.fromArray(S, k, k3 + i), a3);
+                }
+                a0.intoArray(park, jj * L);
+                a1.intoArray(park, (jj + 1) * L);
+                a2.intoArray(park, (jj + 2) * L);
+                a3.intoArray(park, (jj + 3) * L);
+            }
+            for (; jj < n; jj++) {
                 int ko = rowStart[j0 + jj] + kvo;
                 FloatVector acc = FloatVector.zero(S);
                 for (int i = 0; i < upper; i += L) {
@@ -101,13 +139,13 @@ final class VectorAttention {
                 }
                 acc.intoArray(park, jj * L);
             }
-            for (int jj = 0; jj < n; jj++) {
+            for (jj = 0; jj < n; jj++) {
                 float s = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo, upper,
                         headDim) * scale;
                 scores[j0 + jj] = s;
-                max = Math.max(max, s);
             }
         }
+        float max = max(scores, visible);
         float sum = 0f;
         for (int j = 0; j < visible; j++) {
             scores[j] = (float) Math.exp(scores[j] - max);
@@ -122,6 +160,21 @@ final class VectorAttention {
         // independent FMA chains instead of one latency-bound chain; each accumulator still sees
         // its keys in order, so the sums are unchanged.
         int d = 0;
+        for (; d + 4 * L <= upper; d += 4 * L) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            for (int j = 0; j < visible; j++) {
+                FloatVector p = FloatVector.broadcast(S, scores[j]);
+                int vo = rowStart[j] + kvo + d;
+                acc0 = FloatVector.fromArray(S, v, vo).fma(p, acc0);
+                acc1 = FloatVector.fromArray(S, v, vo + L).fma(p, acc1);
+                acc2 = FloatVector.fromArray(S, v, vo + 2 * L).fma(p, acc2);
+                acc3 = FloatVector.fromArray(S, v, vo + 3 * L).fma(p, acc3);
+            }
+            acc0.intoArray(o, qo + d);
+            acc1.intoArray(o, qo + d + L);
+            acc2.intoArray(o, qo + d + 2 * L);
+            acc3.intoArray(o, qo + d + 3 * L);
+        }
         for (; d + 2 * L <= upper; d += 2 * L) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
             for (int j = 0; j < visible; j++) {
