@@ -55,6 +55,10 @@ final class VectorWarmUp {
              Tensor att = b.allocate(heads * headDim);
              Tensor logits = b.upload(logits(vocab))) {
             BatchLayout layout = BatchLayout.of(BatchLayout.Sequence.contiguous(0, 1, keys - 1, keys, 1));
+            // the same arrays as one head of 64 over 19 keys: 64-wide heads (qwen2.5) take the
+            // four-vector value loop and key counts that are not a multiple of 4 the one-key loop,
+            // which the 32-wide call above never reaches: untaken, C2 recompiled at the first forward
+            BatchLayout wide = BatchLayout.of(BatchLayout.Sequence.contiguous(0, 1, keys / 2 - 2, keys / 2 - 1, 1));
             int[] positions = {5}, ids = new int[1];
             float[] conf = new float[1];
             for (int c = 0; c < calls; c++) {
@@ -63,7 +67,11 @@ final class VectorWarmUp {
                 b.swiglu(y, g, x, c % 2 == 0 ? dim : odd);
                 b.add(y, x, c % 2 == 0 ? dim : odd);
                 b.matmul(out, x, c % 2 == 0 ? w : wOdd, null, c % 3 == 0 ? 4 : 1);
-                b.batchedAttention(att, q, k, v, layout, heads, 1, headDim);
+                if (c % 2 == 0) {
+                    b.batchedAttention(att, q, k, v, layout, heads, 1, headDim);
+                } else {
+                    b.batchedAttention(att, q, k, v, wide, 1, 1, heads * headDim);
+                }
                 if (c % 4 == 0) {
                     b.argmaxConfidence(logits, 1, vocab, ids, conf);
                 }
