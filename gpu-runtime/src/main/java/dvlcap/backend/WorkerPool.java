@@ -78,6 +78,7 @@ final class WorkerPool {
         }
         j.work();
         j.await();
+        j.release();
         j.rethrow();
     }
 
@@ -127,7 +128,8 @@ final class WorkerPool {
      */
     private static final class Job {
         private final int parts;
-        private final IntConsumer body;
+        /** Dropped once every part has run, so a stale job holds no arrays of the call it ran. */
+        private IntConsumer body;
         private final Thread caller;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger done = new AtomicInteger();
@@ -171,6 +173,15 @@ final class WorkerPool {
                     }
                 }
             }
+        }
+
+        /**
+         * After {@link #await}: every part is claimed and finished, so no thread reads {@code body}
+         * again (a late worker finds nothing to claim); the pool's and the workers' references to
+         * this job then keep only the object itself, not the last call's arrays.
+         */
+        void release() {
+            body = null;
         }
 
         /** A part's exception, on the caller's thread, once all parts are done. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -125,5 +126,25 @@ class WorkerPoolTest {
         for (Thread t : workers) {
             assertEquals(Thread.State.WAITING, t.getState(), t.getName() + " still running after 30 s idle");
         }
+    }
+
+    @Test
+    void aFinishedCallLeavesNoReferenceToItsArrays() throws Exception {
+        WorkerPool pool = new WorkerPool(2);
+        WeakReference<float[]> ref = callOnce(pool);
+        // the pool's latest job and each worker's last job outlive the call: they must not keep
+        // the call's body (and so its arrays, e.g. a forward's logits) reachable
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(ref.get() == null, "the last call's array is still reachable from the pool");
+    }
+
+    private static WeakReference<float[]> callOnce(WorkerPool pool) {
+        float[] big = new float[1 << 20];
+        pool.forEach(8, p -> big[p] = p);
+        assertEquals(7f, big[7]);
+        return new WeakReference<>(big);
     }
 }
