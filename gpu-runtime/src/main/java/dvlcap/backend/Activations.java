@@ -9,7 +9,7 @@ public final class Activations {
 
     /**
      * GELU with the exact erf, PyTorch's {@code nn.GELU()} default: bitwise {@link #geluErfSeries}.
-     * The double value is computed with {@link TaylorErf} (a sixth of the time); it can round to
+     * The double value is computed with {@link TaylorErf} (25-37 ns a call, against 120-200); it can round to
      * another float than the series' value only when it lies within the two erfs' difference of a
      * rounding boundary, and then the series decides.
      */
