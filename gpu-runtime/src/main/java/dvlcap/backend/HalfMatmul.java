@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link VectorMatmul}'s tiles for 16-bit weights read straight from their (memory-mapped)
- * buffers, so no float32 copy of the weight exists anywhere and a forward reads half the bytes
- * of float32.
+ * {@link VectorMatmul}'s tiles for 16-bit weights kept in their (memory-mapped) buffers, so no
+ * float32 copy of the weight exists anywhere and a forward reads half the bytes of float32. The
+ * tiles run over one cache-sized block of weight rows at a time, copied bit for bit into a small
+ * per-thread int array ({@link #stage}).
  *
  * <p>Even/odd widening: a 2L-element stretch of a weight row is loaded as L ints (little-endian,
  * so each int holds weight 2j in its low half and weight 2j+1 in its high half). For bf16 the
@@ -83,46 +84,89 @@ final class HalfMatmul {
     static void block(float[] out, float[] xs, CpuWeight w, float[] bias, int rows, int n, int m, int o0, int o1) {
         boolean bf16 = w.bf16();
         int perChunk = w.rowsPerChunk();
-        int blockRows = Math.max(8, (BLOCK_BYTES / Short.BYTES / Math.max(1, n)) & ~7);
-        int rowBytes = n * Short.BYTES;
+        int stride = stride(n);
+        int blockRows = Math.max(8, (BLOCK_BYTES / Integer.BYTES / stride) & ~7);
         float[] acc = new float[8 * L];
         for (int ob = o0; ob < o1; ) {
             int chunkFirst = ob - ob % perChunk;
             int oe = (int) Math.min(Math.min(o1, (long) ob + blockRows), (long) chunkFirst + perChunk);
-            ByteBuffer b = w.chunkOf(ob);
+            int[] b = stage(w.chunkOf(ob), ob - chunkFirst, oe - ob, n);
             int r = 0;
             for (; r + 4 <= rows; r += 4) {
                 int o = ob;
                 for (; !bf16 && o < oe; o++) {
-                    tile4x1(out, xs, b, false, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
+                    tile4x1(out, xs, b, false, bias, n, m, r, o, (o - ob) * stride);
                 }
                 for (; o + 2 <= oe; o += 2) {
-                    tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes, acc);
+                    tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - ob) * stride, acc);
                 }
                 for (; o < oe; o++) {
                     for (int rr = r; rr < r + 4; rr++) {
-                        tile1x1(out, xs, b, bf16, bias, n, m, rr, o, (o - chunkFirst) * rowBytes);
+                        tile1x1(out, xs, b, bf16, bias, n, m, rr, o, (o - ob) * stride);
                     }
                 }
             }
             for (; r < rows; r++) {
                 int o = ob;
                 for (; bf16 && o + 8 <= oe; o += 8) {
-                    int w0 = (o - chunkFirst) * rowBytes;
-                    bf16Tile1x8(xs, b, r * n, w0, rowBytes, n, acc);
-                    finish1x8(out, xs, b, bias, n, m, r, o, w0, rowBytes, acc);
+                    int w0 = (o - ob) * stride;
+                    bf16Tile1x8(xs, b, r * n, w0, stride, n, acc);
+                    finish1x8(out, xs, b, bias, n, m, r, o, w0, stride, acc);
                 }
                 for (; o < oe; o++) {
-                    tile1x1(out, xs, b, bf16, bias, n, m, r, o, (o - chunkFirst) * rowBytes);
+                    tile1x1(out, xs, b, bf16, bias, n, m, r, o, (o - ob) * stride);
                 }
             }
             ob = oe;
         }
     }
 
-    /** L ints (2L weights) from byte {@code at} of {@code b}. */
-    static IntVector load(ByteBuffer b, int at) {
-        return IntVector.fromByteBuffer(IS, b, at, LITTLE_ENDIAN);
+    /** Ints per staged weight row: two weights per int, an odd row's last int half-filled. */
+    static int stride(int n) {
+        return (n + 1) / 2;
+    }
+
+    /** This thread's staging array, {@link #BLOCK_BYTES} long or the longest block it has staged. */
+    private static final ThreadLocal<int[]> STAGE = ThreadLocal.withInitial(() -> new int[BLOCK_BYTES / Integer.BYTES]);
+
+    /**
+     * Copies weight rows {@code [first, first + count)} of {@code chunk} (rows of {@code n}
+     * 16-bit weights, from the chunk's start) into this thread's staging array, row {@code k} at
+     * int {@code k * stride(n)}, each int holding weight 2j in its low half and 2j+1 in its high
+     * half, and returns the array.
+     *
+     * <p>Why a copy: the tiles then load weights with {@code IntVector.fromArray}. A vector load
+     * from the mapped buffer ({@code fromByteBuffer}) re-reads the buffer's address, limit and
+     * scope and checks them on every 64-byte load under JDK 17's C2 (about 25 instructions), which
+     * held one core to 13-17 GB/s of weights, while the bulk copy streams and the array loads run
+     * at about 90 GB/s from cache. And {@code fromByteBuffer}/{@code fromByteArray} no longer
+     * exist after JDK 19, {@code fromArray(int[])} does on every JDK. The copy moves bits
+     * unchanged, so results are those of reading the buffer.
+     */
+    static int[] stage(ByteBuffer chunk, int first, int count, int n) {
+        int stride = stride(n);
+        int[] b = STAGE.get();
+        if (b.length < count * stride) {
+            b = new int[count * stride];
+            STAGE.set(b);
+        }
+        int rowBytes = n * Short.BYTES;
+        long start = (long) first * rowBytes;
+        if (n % 2 == 0) {
+            chunk.slice(Math.toIntExact(start), count * rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, 0, count * stride);
+        } else {
+            for (int k = 0; k < count; k++) {
+                int at = Math.toIntExact(start + (long) k * rowBytes);
+                chunk.slice(at, rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, k * stride, n / 2);
+                b[k * stride + n / 2] = chunk.get(at + rowBytes - 2) & 0xFF | (chunk.get(at + rowBytes - 1) & 0xFF) << 8;
+            }
+        }
+        return b;
+    }
+
+    /** L ints (2L weights) from int {@code at} of {@code b}. */
+    static IntVector load(int[] b, int at) {
+        return IntVector.fromArray(IS, b, at);
     }
 
     /** The even-indexed weights of a {@link #load}: the low halves, widened to float32. */
@@ -149,15 +193,17 @@ final class HalfMatmul {
         return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
-    private static float widen(ByteBuffer b, int at, boolean bf16) {
-        short h = b.getShort(at);
+    /** Weight {@code i} of the staged row starting at int {@code row}. */
+    private static float widen(int[] b, int row, int i, boolean bf16) {
+        int pair = b[row + (i >> 1)];
+        short h = (short) ((i & 1) == 0 ? pair : pair >>> 16);
         return bf16 ? HalfFloats.bf16ToFloat(h) : HalfFloats.f16ToFloat(h);
     }
 
     /** Adds the products the vector loop left out, in index order (as {@link Lanes#tail}). */
-    private static float tail(float s, float[] xs, int xo, ByteBuffer b, int wo, boolean bf16, int from, int n) {
+    private static float tail(float s, float[] xs, int xo, int[] b, int wo, boolean bf16, int from, int n) {
         for (int i = from; i < n; i++) {
-            s += xs[xo + i] * widen(b, wo + 2 * i, bf16);
+            s += xs[xo + i] * widen(b, wo, i, bf16);
         }
         return s;
     }
@@ -166,16 +212,16 @@ final class HalfMatmul {
         out[r * m + o] = bias == null ? s : s + bias[o];
     }
 
-    /** Four x rows against two weight rows (byte offsets {@code w0}, {@code w0 + 2n}): bf16's row tiles. */
-    private static void tile4x2(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
+    /** Four x rows against two staged weight rows (from ints {@code w0}, {@code w0 + stride(n)}): bf16's row tiles. */
+    private static void tile4x2(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
                                 int r, int o, int w0, float[] acc) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
-        int w1 = w0 + 2 * n;
+        int w1 = w0 + stride(n);
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
         FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         int upper = upper(n);
         for (int i = 0; i < upper; i += STEP) {
-            IntVector v0 = load(b, w0 + 2 * i), v1 = load(b, w1 + 2 * i);
+            IntVector v0 = load(b, w0 + i / 2), v1 = load(b, w1 + i / 2);
             FloatVector e0 = even(v0, bf16), e1 = even(v1, bf16), d0 = odd(v0, bf16), d1 = odd(v1, bf16);
             FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
             a00 = uo.fma(d0, ue.fma(e0, a00));
@@ -202,7 +248,7 @@ final class HalfMatmul {
         a30.intoArray(acc, 6 * L);
         a31.intoArray(acc, 7 * L);
         for (int k = 0; k < 8; k++) {
-            int xr = (r + k / 2) * n, wr = w0 + (k % 2) * 2 * n;
+            int xr = (r + k / 2) * n, wr = w0 + (k % 2) * stride(n);
             store(out, bias, m, r + k / 2, o + k % 2, tail(Lanes.sumParked(acc, k * L), xs, xr, b, wr, bf16, upper, n));
         }
     }
@@ -211,13 +257,13 @@ final class HalfMatmul {
      * Four x rows against one weight row: f16's row tiles. The 4x2 tile widens f16 four times per
      * step and took C2 past its inlining node cutoff (the f16 prefill ran boxed, 2-3x slower).
      */
-    private static void tile4x1(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
+    private static void tile4x1(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
                                 int r, int o, int w0) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int upper = upper(n);
         for (int i = 0; i < upper; i += STEP) {
-            IntVector v = load(b, w0 + 2 * i);
+            IntVector v = load(b, w0 + i / 2);
             FloatVector e = even(v, bf16), d = odd(v, bf16);
             a0 = FloatVector.fromArray(S, xs, x0 + i + L).fma(d, FloatVector.fromArray(S, xs, x0 + i).fma(e, a0));
             a1 = FloatVector.fromArray(S, xs, x1 + i + L).fma(d, FloatVector.fromArray(S, xs, x1 + i).fma(e, a1));
@@ -231,33 +277,33 @@ final class HalfMatmul {
     }
 
     /**
-     * One x row against eight bf16 weight rows ({@code rowBytes} apart): the decode-time shape,
+     * One x row against eight staged bf16 weight rows ({@code stride} ints apart): the decode-time shape,
      * bound by reading the weights; eight streams in flight per pair of x loads. bf16 only, with
      * the widening written out and the accumulators parked in {@code acc} for {@link #finish1x8}:
      * anything more in this method (the f16 branch of {@link #even}/{@link #odd}, the folds)
      * pushes C2 past its inlining node cutoff, and the last loads are then boxed.
      */
-    private static void bf16Tile1x8(float[] xs, ByteBuffer b, int x0, int w0, int rowBytes, int n, float[] acc) {
+    private static void bf16Tile1x8(float[] xs, int[] b, int x0, int w0, int stride, int n, float[] acc) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int upper = upper(n);
         for (int i = 0; i < upper; i += STEP) {
             FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
-            int at = w0 + 2 * i;
-            IntVector v = IntVector.fromByteBuffer(IS, b, at, LITTLE_ENDIAN);
+            int at = w0 + i / 2;
+            IntVector v = IntVector.fromArray(IS, b, at);
             a0 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0));
-            v = IntVector.fromByteBuffer(IS, b, at + rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + stride);
             a1 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a1));
-            v = IntVector.fromByteBuffer(IS, b, at + 2 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 2 * stride);
             a2 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a2));
-            v = IntVector.fromByteBuffer(IS, b, at + 3 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 3 * stride);
             a3 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a3));
-            v = IntVector.fromByteBuffer(IS, b, at + 4 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 4 * stride);
             a4 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a4));
-            v = IntVector.fromByteBuffer(IS, b, at + 5 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 5 * stride);
             a5 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a5));
-            v = IntVector.fromByteBuffer(IS, b, at + 6 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 6 * stride);
             a6 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a6));
-            v = IntVector.fromByteBuffer(IS, b, at + 7 * rowBytes, LITTLE_ENDIAN);
+            v = IntVector.fromArray(IS, b, at + 7 * stride);
             a7 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a7));
         }
         a0.intoArray(acc, 0);
@@ -271,11 +317,11 @@ final class HalfMatmul {
     }
 
     /** Folds, finishes and stores the eight accumulators {@link #bf16Tile1x8} parked in {@code acc}. */
-    private static void finish1x8(float[] out, float[] xs, ByteBuffer b, float[] bias, int n, int m, int r, int o,
-                                  int w0, int rowBytes, float[] acc) {
+    private static void finish1x8(float[] out, float[] xs, int[] b, float[] bias, int n, int m, int r, int o,
+                                  int w0, int stride, float[] acc) {
         int upper = upper(n);
         for (int c = 0; c < 8; c++) {
-            store(out, bias, m, r, o + c, tail(Lanes.sumParked(acc, c * L), xs, r * n, b, w0 + c * rowBytes, true, upper, n));
+            store(out, bias, m, r, o + c, tail(Lanes.sumParked(acc, c * L), xs, r * n, b, w0 + c * stride, true, upper, n));
         }
     }
 
@@ -284,13 +330,13 @@ final class HalfMatmul {
      * twice per load and took C2 past its inlining node cutoff, so the forward ran boxed) and
      * the 1x8 tile's leftovers.
      */
-    private static void tile1x1(float[] out, float[] xs, ByteBuffer b, boolean bf16, float[] bias, int n, int m,
+    private static void tile1x1(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
                                 int r, int o, int w0) {
         int x0 = r * n;
         FloatVector acc = FloatVector.zero(S);
         int upper = upper(n);
         for (int i = 0; i < upper; i += STEP) {
-            IntVector v = load(b, w0 + 2 * i);
+            IntVector v = load(b, w0 + i / 2);
             acc = FloatVector.fromArray(S, xs, x0 + i + L).fma(odd(v, bf16),
                     FloatVector.fromArray(S, xs, x0 + i).fma(even(v, bf16), acc));
         }

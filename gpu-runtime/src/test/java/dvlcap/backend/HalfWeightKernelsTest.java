@@ -54,15 +54,14 @@ class HalfWeightKernelsTest {
 
     @Test
     void everyBf16AndF16BitPatternWidensAsHalfFloatsDoes() {
-        ByteBuffer all = ByteBuffer.allocateDirect(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 65536; i++) {
-            all.putShort(2 * i, (short) i);
-        }
+        ByteBuffer bytes = ByteBuffer.allocateDirect(65536 * 2).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asShortBuffer().put(shortsUpTo(65536));
+        int[] all = HalfMatmul.stage(bytes, 0, 1, 65536);
         int lanes = VectorBackend.lanes();
         // repeated so that the loads run interpreted first and JIT-compiled later
         for (int pass = 0; pass < 20; pass++) {
             for (int i = 0; i < 65536; i += 2 * lanes) {
-                var v = HalfMatmul.load(all, 2 * i);
+                var v = HalfMatmul.load(all, i / 2);
                 float[] bfEven = HalfMatmul.even(v, true).toArray(), bfOdd = HalfMatmul.odd(v, true).toArray();
                 float[] f16Even = HalfMatmul.even(v, false).toArray(), f16Odd = HalfMatmul.odd(v, false).toArray();
                 for (int k = 0; k < lanes; k++) {
@@ -74,6 +73,14 @@ class HalfWeightKernelsTest {
                 }
             }
         }
+    }
+
+    private static short[] shortsUpTo(int n) {
+        short[] s = new short[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = (short) i;
+        }
+        return s;
     }
 
     @Test
