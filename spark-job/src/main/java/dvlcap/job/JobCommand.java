@@ -33,6 +33,10 @@ public final class JobCommand {
             out.print(JobOptionsParser.help());
             return 0;
         }
+        if (SupportedJava.problem().isPresent()) {
+            err.println("dvlcap job: " + SupportedJava.problem().get());
+            return 2;
+        }
         JobOptions options;
         try {
             options = JobOptionsParser.parse(args);

@@ -1,6 +1,7 @@
 package dvlcap.report;
 
 import dvlcap.cli.Args;
+import dvlcap.job.SupportedJava;
 import org.apache.hadoop.conf.Configuration;
 
 import java.io.IOException;
@@ -53,6 +54,9 @@ public final class ReportCommand {
             out.print(HELP);
             return 0;
         }
+        SupportedJava.problem().ifPresent(why -> {
+            throw new Args.UsageException(why);
+        });
         String output = a.required("output");
         Path html;
         if (a.has("html")) {

@@ -1,6 +1,7 @@
 package dvlcap.sweep;
 
 import dvlcap.cli.Args;
+import dvlcap.job.SupportedJava;
 import dvlcap.cli.BackendFlag;
 import dvlcap.cli.ModelFlag;
 
@@ -69,6 +70,9 @@ public final class SweepCommand {
             return 0;
         }
         a.noPositional();
+        SupportedJava.problem().ifPresent(why -> {
+            throw new Args.UsageException(why);
+        });
         String backend = BackendFlag.name(a); // before any file is read: a bad value is reported at once
         Path model = ModelFlag.path(a);
         SweepGrid grid = GridFile.read(Path.of(a.required("grid")));
