@@ -3,6 +3,7 @@ package dvlcap.job;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dvlcap.report.JobReport;
 import dvlcap.schemas.CaptionsTableSchema;
@@ -33,8 +34,9 @@ public final class JobCommand {
             out.print(JobOptionsParser.help());
             return 0;
         }
-        if (SupportedJava.problem().isPresent()) {
-            err.println("dvlcap job: " + SupportedJava.problem().get());
+        Optional<String> jvm = SupportedJava.problem();
+        if (jvm.isPresent()) {
+            err.println("dvlcap job: " + jvm.get());
             return 2;
         }
         JobOptions options;
