@@ -1,5 +1,10 @@
 package dvlcap.backend;
 
+import dvlcap.model.DType;
+import dvlcap.model.HalfFloats;
+import dvlcap.model.StoredTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -10,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * few dozen times per forward, so C2 reaches them only after 15-20 forwards, and until then every
  * vector operation runs the Vector API's boxing fallback (a 0.5B model's batch-1 forward: about
  * 150 ms instead of 90 on one core). Tiny calls reach the compile thresholds in a fraction of a
- * second while the model loads. Results do not depend on it: every kernel gives the same bits
+ * second while the model loads. bf16 weights run their own tiles ({@link HalfMatmul}), whose first
+ * forward otherwise ran them in the fallback, which allocates buffers per operation. Results do
+ * not depend on it: every kernel gives the same bits
  * compiled or not ({@link Lanes}).
  *
  * <p>{@code dvlcap.vector.warmUpCalls} sets the calls per kernel (0: no warm-up).
@@ -49,6 +56,7 @@ final class VectorWarmUp {
              Tensor norm = b.upload(java.util.Arrays.copyOf(ws, odd)); Tensor out = b.allocate(4 * 16);
              Weight w = b.weight(java.util.Arrays.copyOf(ws, 16 * dim), 16, dim);
              Weight wOdd = b.weight(ws, 16, odd);
+             Weight wBf16 = b.weight(bf16(ws, 16, dim), 16, dim);
              Tensor q = b.upload(java.util.Arrays.copyOf(xs, heads * headDim));
              Tensor k = b.upload(java.util.Arrays.copyOf(ws, keys * headDim));
              Tensor v = b.upload(java.util.Arrays.copyOfRange(ws, 7, 7 + keys * headDim));
@@ -67,6 +75,8 @@ final class VectorWarmUp {
                 b.swiglu(y, g, x, c % 2 == 0 ? dim : odd);
                 b.add(y, x, c % 2 == 0 ? dim : odd);
                 b.matmul(out, x, c % 2 == 0 ? w : wOdd, null, c % 3 == 0 ? 4 : 1);
+                // a checkpoint's bf16 weights run HalfMatmul's tiles (1 row: 1x8, 4 rows: 4x2)
+                b.matmul(out, x, wBf16, null, c % 3 == 0 ? 4 : 1);
                 if (c % 2 == 0) {
                     b.batchedAttention(att, q, k, v, layout, heads, 1, headDim);
                 } else {
@@ -77,6 +87,15 @@ final class VectorWarmUp {
                 }
             }
         }
+    }
+
+    /** The first {@code rows x cols} of {@code ws} as a bf16 tensor in a direct buffer, as a checkpoint maps it. */
+    private static StoredTensor bf16(float[] ws, int rows, int cols) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(rows * cols * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * cols; i++) {
+            buf.putShort(HalfFloats.floatToBf16(ws[i]));
+        }
+        return StoredTensor.ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
     }
 
     private static float[] logits(int vocab) {
