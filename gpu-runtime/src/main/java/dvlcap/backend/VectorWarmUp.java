@@ -1,10 +1,6 @@
 package dvlcap.backend;
 
-import dvlcap.model.DType;
-import dvlcap.model.HalfFloats;
 import dvlcap.model.StoredTensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -56,7 +52,7 @@ final class VectorWarmUp {
              Tensor norm = b.upload(java.util.Arrays.copyOf(ws, odd)); Tensor out = b.allocate(4 * 16);
              Weight w = b.weight(java.util.Arrays.copyOf(ws, 16 * dim), 16, dim);
              Weight wOdd = b.weight(ws, 16, odd);
-             Weight wBf16 = b.weight(bf16(ws, 16, dim), 16, dim);
+             Weight wBf16 = b.weight(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
              Tensor q = b.upload(java.util.Arrays.copyOf(xs, heads * headDim));
              Tensor k = b.upload(java.util.Arrays.copyOf(ws, keys * headDim));
              Tensor v = b.upload(java.util.Arrays.copyOfRange(ws, 7, 7 + keys * headDim));
@@ -87,15 +83,6 @@ final class VectorWarmUp {
                 }
             }
         }
-    }
-
-    /** The first {@code rows x cols} of {@code ws} as a bf16 tensor in a direct buffer, as a checkpoint maps it. */
-    private static StoredTensor bf16(float[] ws, int rows, int cols) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(rows * cols * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < rows * cols; i++) {
-            buf.putShort(HalfFloats.floatToBf16(ws[i]));
-        }
-        return StoredTensor.ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
     }
 
     private static float[] logits(int vocab) {

@@ -4,11 +4,7 @@ import dvlcap.backend.Backend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.VectorBackend;
 import dvlcap.backend.Weight;
-import dvlcap.model.DType;
-import dvlcap.model.HalfFloats;
 import dvlcap.model.StoredTensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +61,7 @@ public final class CpuKernelTimer {
                 for (int i = 0; i < ws.length; i++) {
                     ws[i] = (float) r.nextGaussian() * 0.02f;
                 }
-                Weight w = dtype.equals("bf16") ? b.weight(bf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
+                Weight w = dtype.equals("bf16") ? b.weight(StoredTensor.ofBf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
                 for (String rs : rowsList.split(",")) {
                     int rows = Integer.parseInt(rs);
                     float[] xs = new float[rows * in];
@@ -87,14 +83,6 @@ public final class CpuKernelTimer {
         if (readMib > 0) {
             System.out.printf("read\t%d\t%.3f%n", readMib, readBandwidth(readMib, threads, seconds));
         }
-    }
-
-    private static StoredTensor bf16(float[] ws, int rows, int cols) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(ws.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : ws) {
-            buf.putShort(HalfFloats.floatToBf16(v));
-        }
-        return StoredTensor.ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
     }
 
     /** Fastest ms of one call: warm-up for {@code seconds}, then calls for {@code seconds} (at least 5). */

@@ -38,6 +38,18 @@ public final class StoredTensor {
     }
 
     /**
+     * {@code data} rounded to bf16 (nearest, ties to even) as a {@code rows x cols} tensor in one
+     * direct buffer, as a mapped bf16 checkpoint holds it: for benchmarks and the kernel warm-up.
+     */
+    public static StoredTensor ofBf16(float[] data, int rows, int cols) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(rows, cols), Short.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * cols; i++) {
+            buf.putShort(HalfFloats.floatToBf16(data[i]));
+        }
+        return ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
+    }
+
+    /**
      * A tensor held in buffers of whole rows, {@code rowsPerChunk} rows each (the last may hold
      * fewer). Each buffer's elements run from its index 0 to its limit; the buffers are not copied.
      */

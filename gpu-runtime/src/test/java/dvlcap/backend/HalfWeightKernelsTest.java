@@ -289,6 +289,16 @@ class HalfWeightKernelsTest {
     }
 
     @Test
+    void ofBf16HoldsEachValueRoundedToBf16InOneBuffer() {
+        float[] v = rand.gaussian(5 * 7);
+        StoredTensor t = StoredTensor.ofBf16(v, 5, 7);
+        assertEquals(DType.BF16, t.dtype());
+        assertArrayEquals(new long[] {5, 7}, t.shape());
+        assertEquals(1, t.chunkCount());
+        assertArrayEquals(HalfWeights.rounded(DType.BF16, v), t.toFloats(), 0f);
+    }
+
+    @Test
     void weightOfTheWrongSizeOrSplitIsRefused() {
         StoredTensor t = HalfWeights.stored(DType.BF16, new float[60], 6, 10, 4);
         assertThrows(IllegalArgumentException.class, () -> vec.weight(t, 5, 10));

@@ -22,10 +22,4 @@ class SupportedJavaTest {
             assertTrue(why.contains("JAVA_HOME to a Java 17 or 21"), why);
         }
     }
-
-    @Test
-    void theJvmRunningTheseTestsIsAccepted() {
-        // the build runs its tests on the JVM users run the job on; a refused one could not pass them
-        assertEquals(Optional.empty(), SupportedJava.problem());
-    }
 }

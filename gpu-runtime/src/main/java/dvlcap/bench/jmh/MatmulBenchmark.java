@@ -5,11 +5,7 @@ import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.VectorBackend;
 import dvlcap.backend.Weight;
-import dvlcap.model.DType;
-import dvlcap.model.HalfFloats;
 import dvlcap.model.StoredTensor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,16 +69,8 @@ public class MatmulBenchmark {
             ws[i] = (float) r.nextGaussian() * 0.02f;
         }
         x = b.upload(xs);
-        w = dtype.equals("bf16") ? b.weight(bf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
+        w = dtype.equals("bf16") ? b.weight(StoredTensor.ofBf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
         out = b.allocate(rows * outDim);
-    }
-
-    private static StoredTensor bf16(float[] ws, int rows, int cols) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(ws.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : ws) {
-            buf.putShort(HalfFloats.floatToBf16(v));
-        }
-        return StoredTensor.ofBuffers(DType.BF16, new long[] {rows, cols}, new ByteBuffer[] {buf.flip()}, rows);
     }
 
     @Benchmark
