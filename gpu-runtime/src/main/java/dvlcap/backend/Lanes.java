@@ -1,6 +1,7 @@
 package dvlcap.backend;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,6 +19,18 @@ final class Lanes {
 
     /** ROT[k] rotates lanes by L >> (k + 1): halves, then quarters, ... down to one lane. */
     private static final VectorShuffle<Float>[] ROT = rotations();
+
+    /** Whether {@link #sumSixteenParked} exists here: it is written for 16 lanes (AVX-512). */
+    static final boolean FOLDS_SIXTEEN = L == 16;
+    /**
+     * The order in which {@link #sumSixteenParked} folds the parked accumulators, as key offsets:
+     * taken so, the tree's lanes come out in key order.
+     */
+    private static final int[] SIXTEEN_ORDER = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+    private static final VectorShuffle<Float> SWAP8 = swapWithin(8), SWAP4 = swapWithin(4), SWAP2 = swapWithin(2),
+            SWAP1 = swapWithin(1);
+    private static final VectorMask<Float> HIGH8 = mask(0xFF00L), HIGH4 = mask(0xF0F0L), HIGH2 = mask(0xCCCCL),
+            HIGH1 = mask(0xAAAAL);
 
     private Lanes() {
     }
@@ -38,6 +51,48 @@ final class Lanes {
             v = v.add(v.rearrange(rot));
         }
         return v.lane(0);
+    }
+
+    /** Lane l takes lane l + h within its block of 2h lanes (wrapping inside the block). */
+    private static VectorShuffle<Float> swapWithin(int h) {
+        return FOLDS_SIXTEEN ? VectorShuffle.fromOp(S, l -> (l & ~(2 * h - 1)) | ((l + h) & (2 * h - 1))) : null;
+    }
+
+    private static VectorMask<Float> mask(long bits) {
+        return FOLDS_SIXTEEN ? VectorMask.fromLong(S, bits) : null;
+    }
+
+    /**
+     * {@link #sum} of each of the sixteen accumulators parked at {@code a[off + 16 key ..)}, written
+     * to {@code out[outOff + key]}, using the parked values up (they are overwritten): bit for bit
+     * sixteen {@link #sumParked} calls, for a fraction of their work, because the tree runs on whole
+     * vectors: pairs of accumulators are folded a level
+     * and blended into one vector (lanes 0-7 from one, 8-15 from the other), and so on down. Each
+     * lane adds the same two values {@link #sum} adds (float addition is commutative bit for bit),
+     * so nothing is reassociated. Arrays in and out, no vector crosses a call: C2 boxed the vectors
+     * of a fold it did not inline. 16 lanes only ({@link #FOLDS_SIXTEEN}).
+     */
+    static void sumSixteenParked(float[] a, int off, float[] out, int outOff) {
+        // two levels for four keys at a time; the result goes back over the first key's slot,
+        // which this pass has read (so the parked accumulators are used up)
+        for (int g = 0; g < 16; g += 4) {
+            int first = off + SIXTEEN_ORDER[g] * L;
+            FloatVector w = FloatVector.fromArray(S, a, first);
+            FloatVector x = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[g + 1] * L);
+            FloatVector y = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[g + 2] * L);
+            FloatVector z = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[g + 3] * L);
+            FloatVector wx = w.add(w.rearrange(SWAP8)).blend(x.add(x.rearrange(SWAP8)), HIGH8);
+            FloatVector yz = y.add(y.rearrange(SWAP8)).blend(z.add(z.rearrange(SWAP8)), HIGH8);
+            wx.add(wx.rearrange(SWAP4)).blend(yz.add(yz.rearrange(SWAP4)), HIGH4).intoArray(a, first);
+        }
+        // lanes 0-3 of pass g: its first key, 4-7 its third, 8-11 its second, 12-15 its fourth
+        FloatVector g0 = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[0] * L);
+        FloatVector g1 = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[4] * L);
+        FloatVector g2 = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[8] * L);
+        FloatVector g3 = FloatVector.fromArray(S, a, off + SIXTEEN_ORDER[12] * L);
+        FloatVector r1 = g0.add(g0.rearrange(SWAP2)).blend(g1.add(g1.rearrange(SWAP2)), HIGH2);
+        FloatVector r2 = g2.add(g2.rearrange(SWAP2)).blend(g3.add(g3.rearrange(SWAP2)), HIGH2);
+        r1.add(r1.rearrange(SWAP1)).blend(r2.add(r2.rearrange(SWAP1)), HIGH1).intoArray(out, outOff);
     }
 
     /**

@@ -108,8 +108,9 @@ final class VectorAttention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         int upper = S.loopBound(headDim);
         // q . k_j as Lanes.dot computes it (one accumulator fed in index order, the fixed fold, the
-        // tail), but the accumulators of PARK keys are parked first and folded with scalar adds
-        // (Lanes.sumParked): for a 32-wide head the vector fold cost more than the two FMAs
+        // tail), but the accumulators of PARK keys are parked first and folded together: sixteen at
+        // once in one vector tree where vectors are 16 lanes wide (Lanes.sumSixteenParked), else
+        // with scalar adds (Lanes.sumParked). Folding each key's vector alone cost more than its FMAs.
         for (int j0 = 0; j0 < visible; j0 += PARK) {
             int n = Math.min(PARK, visible - j0);
             int jj = 0;
@@ -139,18 +140,21 @@ final class VectorAttention {
                 }
                 acc.intoArray(park, jj * L);
             }
-            for (jj = 0; jj < n; jj++) {
-                float s = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo, upper,
-                        headDim) * scale;
-                scores[j0 + jj] = s;
+            if (n == PARK && Lanes.FOLDS_SIXTEEN) {
+                Lanes.sumSixteenParked(park, 0, scores, j0);
+                for (jj = 0; jj < n; jj++) {
+                    scores[j0 + jj] = Lanes.tail(scores[j0 + jj], q, qo, k, rowStart[j0 + jj] + kvo, upper, headDim)
+                            * scale;
+                }
+            } else {
+                for (jj = 0; jj < n; jj++) {
+                    scores[j0 + jj] = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo,
+                            upper, headDim) * scale;
+                }
             }
         }
         float max = max(scores, visible);
-        float sum = 0f;
-        for (int j = 0; j < visible; j++) {
-            scores[j] = (float) Math.exp(scores[j] - max);
-            sum += scores[j];
-        }
+        float sum = LaneExp.expAndSum(scores, visible, max);
         float inv = 1f / sum;
         for (int j = 0; j < visible; j++) {
             scores[j] *= inv;
