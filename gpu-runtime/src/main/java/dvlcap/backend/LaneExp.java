@@ -30,13 +30,13 @@ final class LaneExp {
     }
 
     /**
-     * Replaces {@code x[0..n)} by {@code e^(x[j] - shift)} and returns their sum (lanes, then
+     * Replaces {@code x[from..from+n)} by {@code e^(x[j] - shift)} and returns their sum (lanes, then
      * {@link Lanes#sum}'s fixed fold, then the tail in order). Arrays in and out: a vector returned
      * from a call C2 does not inline is boxed, which cost more than the exp.
      */
-    static float expAndSum(float[] x, int n, float shift) {
+    static float expAndSum(float[] x, int from, int n, float shift) {
         FloatVector sums = FloatVector.zero(S);
-        int upper = S.loopBound(n), j = 0;
+        int upper = from + S.loopBound(n), j = from;
         for (; j < upper; j += Lanes.L) {
             FloatVector v = FloatVector.fromArray(S, x, j).sub(shift);
             FloatVector t = v.mul(LOG2E).add(ROUND);
@@ -57,7 +57,7 @@ final class LaneExp {
             sums = sums.add(e);
         }
         float sum = Lanes.sum(sums);
-        for (; j < n; j++) {
+        for (; j < from + n; j++) {
             x[j] = exp(x[j] - shift);
             sum += x[j];
         }

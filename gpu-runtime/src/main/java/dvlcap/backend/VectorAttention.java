@@ -3,6 +3,7 @@ package dvlcap.backend;
 import static dvlcap.backend.Lanes.L;
 import static dvlcap.backend.Lanes.S;
 
+import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -23,6 +24,13 @@ final class VectorAttention {
     private static final long PARALLEL_MIN_FMAS = Long.getLong("dvlcap.attention.parallelMinFmas", 1L << 20);
     /** Keys whose q.k accumulators are parked together before their folds. */
     private static final int PARK = 16;
+    /**
+     * Most (row, head) pairs in one unit of work: each block of keys read is used by all of them,
+     * while their scores (SHARED x keys floats) stay in the L2 cache.
+     */
+    private static final int SHARED = 16;
+    /** Keys per block of the value pass: 32 rows of a kv head (8 KiB at 64 wide) stay in L1. */
+    private static final int VALUE_BLOCK = 32;
 
     private final WorkerPool pool;
 
@@ -31,178 +39,238 @@ final class VectorAttention {
     }
 
     /**
-     * Every sequence of {@code layout} (checked by the caller), spread over the workers as one list
-     * of (query row, head) pairs, so that many short sequences use the cores as well as one long one.
+     * Every sequence of {@code layout} (checked by the caller), spread over the workers as units of
+     * (query row, head) pairs that share one sequence and one kv head, so that many short sequences
+     * use the cores as well as one long one.
      */
     void run(float[] o, float[] q, float[] k, float[] v, BatchLayout layout, int heads, int kvHeads, int headDim) {
         List<BatchLayout.Sequence> seqs = layout.sequences();
-        int total = layout.totalRows();
-        // query i of the batch (in layout order) is local row localRow[i] of sequence seqOf[i]
-        int[] seqOf = new int[total], localRow = new int[total];
         // where each position's row starts, once per call: the loops below stay flat (one loop over
         // keys carrying a vector accumulator, which C2 keeps in a register; a loop nest over pages
         // made it box every FloatVector)
         int kvStride = kvHeads * headDim;
         int[][] rowStart = new int[seqs.size()][];
         long fmas = 0;
-        for (int s = 0, i = 0; s < seqs.size(); s++) {
+        for (int s = 0; s < seqs.size(); s++) {
             BatchLayout.Sequence seq = seqs.get(s);
             int[] starts = new int[seq.rows() == 0 ? 0 : seq.kvLength()];
             for (int j = 0; j < starts.length; j++) {
                 starts[j] = seq.pages().row(j) * kvStride;
             }
             rowStart[s] = starts;
-            for (int r = 0; r < seq.rows(); r++, i++) {
-                seqOf[i] = s;
-                localRow[i] = r;
-            }
             fmas += 2L * seq.rows() * heads * seq.kvLength() * headDim;
         }
-        int pairs = total * heads;
-        // about four parts per thread, but never parts of several pairs when there are fewer than
-        // eight per thread: batch 1 (14 heads, 2 threads) ran 7 parts of 2 heads, 4 on one core
-        int chunk = fmas < PARALLEL_MIN_FMAS ? Math.max(1, pairs) : Math.max(1, pairs / (pool.threads() * 4));
-        int used = pairs == 0 ? 0 : (pairs + chunk - 1) / chunk;
-        int group = heads / kvHeads, maxKv = layout.maxKvLength();
-        pool.forEach(used, p -> {
-            float[] scores = new float[maxKv];
-            float[] park = new float[PARK * L];
-            for (int pair = p * chunk, end = Math.min(pairs, pair + chunk); pair < end; pair++) {
-                int i = pair / heads, h = pair % heads;
-                BatchLayout.Sequence seq = seqs.get(seqOf[i]);
-                int r = localRow[i];
-                one(o, q, seq.row0() + r, k, v, rowStart[seqOf[i]],
-                        Attention.visibleKeys(seq.pos0() + r, seq.maskBlock(), seq.kvLength()), h, h / group, heads,
-                        headDim, scores, park);
+        int group = heads / kvHeads, pairs = layout.totalRows() * heads, maxKv = layout.maxKvLength();
+        boolean parallel = fmas >= PARALLEL_MIN_FMAS;
+        // about two units per thread (batch 1, 14 heads, 2 threads: units of 4, 3, 4 and 3 heads),
+        // never more than SHARED pairs, so a unit's scores stay in the L2 cache
+        int perUnit = parallel ? Math.min(SHARED, Math.max(1, (pairs + pool.threads() * 2 - 1) / (pool.threads() * 2)))
+                : SHARED;
+        List<int[]> units = new ArrayList<>();
+        for (int s = 0; s < seqs.size(); s++) {
+            int unitPairs = seqs.get(s).rows() * group;
+            for (int kvh = 0; kvh < kvHeads; kvh++) {
+                for (int t = 0; t < unitPairs; t += perUnit) {
+                    units.add(new int[] {s, kvh, t, Math.min(perUnit, unitPairs - t)});
+                }
+            }
+        }
+        int parts = parallel ? units.size() : Math.min(1, units.size());
+        int maxPairs = units.stream().mapToInt(u -> u[3]).max().orElse(0);
+        pool.forEach(parts, p -> {
+            Scratch scratch = new Scratch(maxPairs, maxKv);
+            for (int u = parallel ? p : 0, end = parallel ? p + 1 : units.size(); u < end; u++) {
+                int[] unit = units.get(u);
+                unit(o, q, k, v, seqs.get(unit[0]), rowStart[unit[0]], unit[1], unit[2], unit[3], group, heads,
+                        headDim, scratch);
             }
         });
     }
 
+    /** One thread's working arrays: every pair's scores, offsets and key counts, and the park. */
+    private static final class Scratch {
+        final float[] scores, park = new float[PARK * L];
+        final int[] qo, visible;
+        final int stride;
+
+        Scratch(int pairs, int maxKv) {
+            stride = maxKv;
+            scores = new float[pairs * maxKv];
+            qo = new int[pairs];
+            visible = new int[pairs];
+        }
+    }
+
     /**
-     * The largest of {@code s[0..n)} as a chain of {@code Math.max} would give it: max is commutative
+     * Softmax(q k^T / sqrt(d)) v for {@code count} (row, head) pairs of one sequence that read the
+     * same kv head, pair t being local row {@code t / group} and head {@code kvh * group + t % group}.
+     * Key by key each pair is computed exactly as it would be alone (the same operations in the
+     * same order, so its output never depends on the other pairs), but in blocks of keys taken
+     * pair after pair: a block of K or V rows is read from memory once for all of them.
+     */
+    private static void unit(float[] o, float[] q, float[] k, float[] v, BatchLayout.Sequence seq, int[] rowStart,
+                             int kvh, int t0, int count, int group, int heads, int headDim, Scratch w) {
+        int kvo = kvh * headDim, most = 0;
+        for (int c = 0; c < count; c++) {
+            int r = (t0 + c) / group, h = kvh * group + (t0 + c) % group;
+            w.qo[c] = (seq.row0() + r) * heads * headDim + h * headDim;
+            w.visible[c] = Attention.visibleKeys(seq.pos0() + r, seq.maskBlock(), seq.kvLength());
+            most = Math.max(most, w.visible[c]);
+        }
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        for (int j0 = 0; j0 < most; j0 += PARK) {
+            for (int c = 0; c < count; c++) {
+                if (j0 < w.visible[c]) {
+                    scores(q, w.qo[c], k, rowStart, kvo, headDim, scale, j0, Math.min(PARK, w.visible[c] - j0),
+                            w.scores, c * w.stride, w.park);
+                }
+            }
+        }
+        for (int c = 0; c < count; c++) {
+            int at = c * w.stride, n = w.visible[c];
+            float max = max(w.scores, at, n);
+            float inv = 1f / LaneExp.expAndSum(w.scores, at, n, max);
+            for (int j = at; j < at + n; j++) {
+                w.scores[j] *= inv;
+            }
+        }
+        for (int j0 = 0; j0 < most; j0 += VALUE_BLOCK) {
+            for (int c = 0; c < count; c++) {
+                if (j0 < w.visible[c]) {
+                    values(o, w.qo[c], v, rowStart, kvo, headDim, w.scores, c * w.stride, j0,
+                            Math.min(j0 + VALUE_BLOCK, w.visible[c]));
+                }
+            }
+        }
+    }
+
+    /**
+     * The largest of {@code s[from..from+n)} as a chain of {@code Math.max} would give it: max is commutative
      * and associative (NaN wins, +0 beats -0 in any order), so lanes may split the chain. The chain
      * of one scalar max per key (a compare-and-blend sequence) cost about as much as the dot products.
      */
-    private static float max(float[] s, int n) {
+    private static float max(float[] s, int from, int n) {
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int upper = S.loopBound(n), i = 0;
+        int upper = from + S.loopBound(n), i = from;
         for (; i < upper; i += L) {
             m = m.max(FloatVector.fromArray(S, s, i));
         }
         float max = m.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
+        for (; i < from + n; i++) {
             max = Math.max(max, s[i]);
         }
         return max;
     }
 
     /**
-     * Softmax(q k^T / sqrt(d)) v for one query row and head over its visible keys, position {@code j}
-     * at row offset {@code rowStart[j]}: keys in position order, so the sums are those of a contiguous
-     * buffer.
+     * Scaled q . k of keys {@code j0 .. j0 + n} (n <= PARK) for the query at {@code qo}, into
+     * {@code scores[at + j]}. As Lanes.dot computes it (one accumulator fed in index order, the fixed
+     * fold, the tail), but the accumulators are parked first and folded together: all sixteen in
+     * one vector tree where vectors are 16 lanes wide (Lanes.sumSixteenParked), else with scalar
+     * adds (Lanes.sumParked). Folding each key's vector alone cost more than its FMAs.
      */
-    private static void one(float[] o, float[] q, int row, float[] k, float[] v, int[] rowStart, int visible,
-                            int h, int kvh, int heads, int headDim, float[] scores, float[] park) {
-        int qo = row * heads * headDim + h * headDim;
-        int kvo = kvh * headDim;
-        float scale = (float) (1.0 / Math.sqrt(headDim));
+    private static void scores(float[] q, int qo, float[] k, int[] rowStart, int kvo, int headDim, float scale,
+                               int j0, int n, float[] scores, int at, float[] park) {
         int upper = S.loopBound(headDim);
-        // q . k_j as Lanes.dot computes it (one accumulator fed in index order, the fixed fold, the
-        // tail), but the accumulators of PARK keys are parked first and folded together: sixteen at
-        // once in one vector tree where vectors are 16 lanes wide (Lanes.sumSixteenParked), else
-        // with scalar adds (Lanes.sumParked). Folding each key's vector alone cost more than its FMAs.
-        for (int j0 = 0; j0 < visible; j0 += PARK) {
-            int n = Math.min(PARK, visible - j0);
-            int jj = 0;
-            // four keys per pass over q: four independent FMA chains (one chain per key was
-            // latency-bound), each key's accumulator still fed in index order
-            for (; jj + 4 <= n; jj += 4) {
-                int k0 = rowStart[j0 + jj] + kvo, k1 = rowStart[j0 + jj + 1] + kvo;
-                int k2 = rowStart[j0 + jj + 2] + kvo, k3 = rowStart[j0 + jj + 3] + kvo;
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                for (int i = 0; i < upper; i += L) {
-                    FloatVector qv = FloatVector.fromArray(S, q, qo + i);
-                    a0 = qv.fma(FloatVector.fromArray(S, k, k0 + i), a0);
-                    a1 = qv.fma(FloatVector.fromArray(S, k, k1 + i), a1);
-                    a2 = qv.fma(FloatVector.fromArray(S, k, k2 + i), a2);
-                    a3 = qv.fma(FloatVector.fromArray(S, k, k3 + i), a3);
-                }
-                a0.intoArray(park, jj * L);
-                a1.intoArray(park, (jj + 1) * L);
-                a2.intoArray(park, (jj + 2) * L);
-                a3.intoArray(park, (jj + 3) * L);
+        int jj = 0;
+        // four keys per pass over q: four independent FMA chains (one chain per key was
+        // latency-bound), each key's accumulator still fed in index order
+        for (; jj + 4 <= n; jj += 4) {
+            int k0 = rowStart[j0 + jj] + kvo, k1 = rowStart[j0 + jj + 1] + kvo;
+            int k2 = rowStart[j0 + jj + 2] + kvo, k3 = rowStart[j0 + jj + 3] + kvo;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < upper; i += L) {
+                FloatVector qv = FloatVector.fromArray(S, q, qo + i);
+                a0 = qv.fma(FloatVector.fromArray(S, k, k0 + i), a0);
+                a1 = qv.fma(FloatVector.fromArray(S, k, k1 + i), a1);
+                a2 = qv.fma(FloatVector.fromArray(S, k, k2 + i), a2);
+                a3 = qv.fma(FloatVector.fromArray(S, k, k3 + i), a3);
             }
-            for (; jj < n; jj++) {
-                int ko = rowStart[j0 + jj] + kvo;
-                FloatVector acc = FloatVector.zero(S);
-                for (int i = 0; i < upper; i += L) {
-                    acc = FloatVector.fromArray(S, q, qo + i).fma(FloatVector.fromArray(S, k, ko + i), acc);
-                }
-                acc.intoArray(park, jj * L);
+            a0.intoArray(park, jj * L);
+            a1.intoArray(park, (jj + 1) * L);
+            a2.intoArray(park, (jj + 2) * L);
+            a3.intoArray(park, (jj + 3) * L);
+        }
+        for (; jj < n; jj++) {
+            int ko = rowStart[j0 + jj] + kvo;
+            FloatVector acc = FloatVector.zero(S);
+            for (int i = 0; i < upper; i += L) {
+                acc = FloatVector.fromArray(S, q, qo + i).fma(FloatVector.fromArray(S, k, ko + i), acc);
             }
-            if (n == PARK && Lanes.FOLDS_SIXTEEN) {
-                Lanes.sumSixteenParked(park, 0, scores, j0);
-                for (jj = 0; jj < n; jj++) {
-                    scores[j0 + jj] = Lanes.tail(scores[j0 + jj], q, qo, k, rowStart[j0 + jj] + kvo, upper, headDim)
-                            * scale;
-                }
-            } else {
-                for (jj = 0; jj < n; jj++) {
-                    scores[j0 + jj] = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo,
-                            upper, headDim) * scale;
-                }
+            acc.intoArray(park, jj * L);
+        }
+        int out = at + j0;
+        if (n == PARK && Lanes.FOLDS_SIXTEEN) {
+            Lanes.sumSixteenParked(park, 0, scores, out);
+            for (jj = 0; jj < n; jj++) {
+                scores[out + jj] = Lanes.tail(scores[out + jj], q, qo, k, rowStart[j0 + jj] + kvo, upper, headDim)
+                        * scale;
+            }
+        } else {
+            for (jj = 0; jj < n; jj++) {
+                scores[out + jj] = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo,
+                        upper, headDim) * scale;
             }
         }
-        float max = max(scores, visible);
-        float sum = LaneExp.expAndSum(scores, visible, max);
-        float inv = 1f / sum;
-        for (int j = 0; j < visible; j++) {
-            scores[j] *= inv;
-        }
-        // Output vector by vector: its accumulator stays in a register across all keys. Two output
-        // vectors per pass over the keys where the head has them (a 32-wide head at 16 lanes): two
-        // independent FMA chains instead of one latency-bound chain; each accumulator still sees
-        // its keys in order, so the sums are unchanged.
+    }
+
+    /**
+     * Adds keys {@code from .. to} of sum_j p_j v_j to the output row at {@code oo} ({@code p_j} at
+     * {@code p[at + j]}), starting from zero when {@code from} is 0. Output vector by vector: its
+     * accumulator stays in a register across the block's keys, and goes to the output between
+     * blocks (a float stored and loaded is unchanged, so every output element still sees its keys
+     * in order). Four, two or one vectors per pass over the keys: independent FMA chains instead of
+     * one latency-bound chain.
+     */
+    private static void values(float[] o, int oo, float[] v, int[] rowStart, int kvo, int headDim, float[] p, int at,
+                               int from, int to) {
+        int upper = S.loopBound(headDim);
+        boolean first = from == 0;
         int d = 0;
         for (; d + 4 * L <= upper; d += 4 * L) {
-            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            for (int j = 0; j < visible; j++) {
-                FloatVector p = FloatVector.broadcast(S, scores[j]);
+            FloatVector acc0 = start(o, oo + d, first), acc1 = start(o, oo + d + L, first);
+            FloatVector acc2 = start(o, oo + d + 2 * L, first), acc3 = start(o, oo + d + 3 * L, first);
+            for (int j = from; j < to; j++) {
+                FloatVector pj = FloatVector.broadcast(S, p[at + j]);
                 int vo = rowStart[j] + kvo + d;
-                acc0 = FloatVector.fromArray(S, v, vo).fma(p, acc0);
-                acc1 = FloatVector.fromArray(S, v, vo + L).fma(p, acc1);
-                acc2 = FloatVector.fromArray(S, v, vo + 2 * L).fma(p, acc2);
-                acc3 = FloatVector.fromArray(S, v, vo + 3 * L).fma(p, acc3);
+                acc0 = FloatVector.fromArray(S, v, vo).fma(pj, acc0);
+                acc1 = FloatVector.fromArray(S, v, vo + L).fma(pj, acc1);
+                acc2 = FloatVector.fromArray(S, v, vo + 2 * L).fma(pj, acc2);
+                acc3 = FloatVector.fromArray(S, v, vo + 3 * L).fma(pj, acc3);
             }
-            acc0.intoArray(o, qo + d);
-            acc1.intoArray(o, qo + d + L);
-            acc2.intoArray(o, qo + d + 2 * L);
-            acc3.intoArray(o, qo + d + 3 * L);
+            acc0.intoArray(o, oo + d);
+            acc1.intoArray(o, oo + d + L);
+            acc2.intoArray(o, oo + d + 2 * L);
+            acc3.intoArray(o, oo + d + 3 * L);
         }
         for (; d + 2 * L <= upper; d += 2 * L) {
-            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
-            for (int j = 0; j < visible; j++) {
-                FloatVector p = FloatVector.broadcast(S, scores[j]);
+            FloatVector acc0 = start(o, oo + d, first), acc1 = start(o, oo + d + L, first);
+            for (int j = from; j < to; j++) {
+                FloatVector pj = FloatVector.broadcast(S, p[at + j]);
                 int vo = rowStart[j] + kvo + d;
-                acc0 = FloatVector.fromArray(S, v, vo).fma(p, acc0);
-                acc1 = FloatVector.fromArray(S, v, vo + L).fma(p, acc1);
+                acc0 = FloatVector.fromArray(S, v, vo).fma(pj, acc0);
+                acc1 = FloatVector.fromArray(S, v, vo + L).fma(pj, acc1);
             }
-            acc0.intoArray(o, qo + d);
-            acc1.intoArray(o, qo + d + L);
+            acc0.intoArray(o, oo + d);
+            acc1.intoArray(o, oo + d + L);
         }
         for (; d < upper; d += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = 0; j < visible; j++) {
-                acc = FloatVector.fromArray(S, v, rowStart[j] + kvo + d).fma(FloatVector.broadcast(S, scores[j]), acc);
+            FloatVector acc = start(o, oo + d, first);
+            for (int j = from; j < to; j++) {
+                acc = FloatVector.fromArray(S, v, rowStart[j] + kvo + d).fma(FloatVector.broadcast(S, p[at + j]), acc);
             }
-            acc.intoArray(o, qo + d);
+            acc.intoArray(o, oo + d);
         }
         for (d = upper; d < headDim; d++) {
-            float acc = 0f;
-            for (int j = 0; j < visible; j++) {
-                acc += scores[j] * v[rowStart[j] + kvo + d];
+            float acc = first ? 0f : o[oo + d];
+            for (int j = from; j < to; j++) {
+                acc += p[at + j] * v[rowStart[j] + kvo + d];
             }
-            o[qo + d] = acc;
+            o[oo + d] = acc;
         }
+    }
+
+    private static FloatVector start(float[] o, int at, boolean first) {
+        return first ? FloatVector.zero(S) : FloatVector.fromArray(S, o, at);
     }
 }

@@ -18,7 +18,7 @@ class LaneExpTest {
                 x[i] = -(float) (rnd.nextDouble() * (trial % 2 == 0 ? 2 : 87));
             }
             System.arraycopy(x, 0, y, 0, x.length);
-            LaneExp.expAndSum(y, y.length, 0f);
+            LaneExp.expAndSum(y, 0, y.length, 0f);
             for (int i = 0; i < x.length; i++) {
                 float want = (float) Math.exp(x[i]);
                 double ulps = Math.abs(y[i] - want) / Math.ulp(want);
@@ -33,19 +33,21 @@ class LaneExpTest {
     void lanesAndTheScalarTailAgreeBitwiseAndTheSumIsTheirs() {
         Random rnd = new Random(22);
         for (int trial = 0; trial < 2_000; trial++) {
-            int n = 1 + rnd.nextInt(70);
+            int n = 1 + rnd.nextInt(70), from = rnd.nextInt(5);
             float shift = (float) rnd.nextGaussian();
-            float[] x = new float[n];
-            for (int i = 0; i < n; i++) {
+            float[] x = new float[from + n + 3];
+            for (int i = 0; i < x.length; i++) {
                 x[i] = shift - (float) (rnd.nextDouble() * 100);
             }
             float[] y = x.clone();
-            float sum = LaneExp.expAndSum(y, n, shift);
+            float sum = LaneExp.expAndSum(y, from, n, shift);
             float lanes = 0f;
-            for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToRawIntBits(LaneExp.exp(x[i] - shift)), Float.floatToRawIntBits(y[i]),
-                        "n=" + n + " x=" + x[i]);
-                lanes += y[i];
+            for (int i = 0; i < x.length; i++) {
+                boolean inside = i >= from && i < from + n;
+                float want = inside ? LaneExp.exp(x[i] - shift) : x[i];
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(y[i]),
+                        "n=" + n + " from=" + from + " at " + i + (inside ? "" : " (outside the range: untouched)"));
+                lanes += inside ? y[i] : 0f;
             }
             // another order of the same additions: equal to a few float roundings
             assertEquals(lanes, sum, 1e-5 * lanes, "n=" + n);
@@ -58,7 +60,7 @@ class LaneExpTest {
         float[] lanes = new float[32];
         System.arraycopy(edges, 0, lanes, 0, edges.length);
         System.arraycopy(edges, 0, lanes, 16, edges.length);
-        LaneExp.expAndSum(lanes, lanes.length, 0f);
+        LaneExp.expAndSum(lanes, 0, lanes.length, 0f);
         for (int i = 0; i < edges.length; i++) {
             float want = edges[i] < -87f ? 0f : (float) Math.exp(edges[i]);
             assertEquals(want, lanes[i], "lane exp(" + edges[i] + ")");
