@@ -75,11 +75,14 @@ final class VectorAttention {
                 }
             }
         }
-        int parts = parallel ? units.size() : Math.min(1, units.size());
+        // runs of consecutive units, at most four per thread, each with its scratch arrays (a vision
+        // layer is hundreds of units: one scratch per unit allocated megabytes per call)
+        int parts = parallel ? Math.min(units.size(), pool.threads() * 4) : Math.min(1, units.size());
         int maxPairs = units.stream().mapToInt(u -> u[3]).max().orElse(0);
         pool.forEach(parts, p -> {
             Scratch scratch = new Scratch(maxPairs, maxKv);
-            for (int u = parallel ? p : 0, end = parallel ? p + 1 : units.size(); u < end; u++) {
+            for (int u = (int) ((long) p * units.size() / parts), end = (int) ((long) (p + 1) * units.size() / parts);
+                 u < end; u++) {
                 int[] unit = units.get(u);
                 unit(o, q, k, v, seqs.get(unit[0]), rowStart[unit[0]], unit[1], unit[2], unit[3], group, heads,
                         headDim, scratch);
@@ -87,7 +90,7 @@ final class VectorAttention {
         });
     }
 
-    /** One thread's working arrays: every pair's scores, offsets and key counts, and the park. */
+    /** One part's working arrays, reused by its units: each pair's scores, offsets and key counts, and the park. */
     private static final class Scratch {
         final float[] scores, park = new float[PARK * L];
         final int[] qo, visible;

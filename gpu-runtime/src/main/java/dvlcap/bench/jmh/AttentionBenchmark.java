@@ -26,7 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * query rows (1: an AR step, 8: a block) at the end of a {@code keys}-position cache, block-causal
  * mask of {@code rows}. {@code heads} is {@code q heads x kv heads x head dim}: Qwen2.5-0.5B
  * (14x2x64), Qwen2.5-VL-3B's LM (16x2x128), SigLIP's tower (16x16x72, a head dim that leaves a
- * scalar tail at 16 lanes). Vector against scalar in the same run; one call per operation.
+ * scalar tail at 16 lanes). {@code layers} 24 gives each call the next of 24 layers' K/V (about
+ * 19 MB for 14x2x64 at 768 keys), so that they come from memory as in a forward, not from the
+ * cache a repeated call leaves them in. Vector against scalar in the same run; one call per
+ * operation.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp CLASSPATH org.openjdk.jmh.Main AttentionBenchmark</pre>
  */
@@ -49,8 +52,13 @@ public class AttentionBenchmark {
     @Param({"256", "768"})
     public int keys;
 
+    @Param({"1", "24"})
+    public int layers;
+
     private Backend b;
-    private Tensor q, k, v, out;
+    private Tensor q, out;
+    private Tensor[] k, v;
+    private int next;
     private BatchLayout layout;
     private int h, kvh, d;
 
@@ -63,8 +71,12 @@ public class AttentionBenchmark {
         b = backend.equals("vector") ? new VectorBackend() : new ScalarBackend();
         Random r = new Random(1);
         q = b.upload(gaussian(r, rows * h * d));
-        k = b.upload(gaussian(r, keys * kvh * d));
-        v = b.upload(gaussian(r, keys * kvh * d));
+        k = new Tensor[layers];
+        v = new Tensor[layers];
+        for (int l = 0; l < layers; l++) {
+            k[l] = b.upload(gaussian(r, keys * kvh * d));
+            v[l] = b.upload(gaussian(r, keys * kvh * d));
+        }
         out = b.allocate(rows * h * d);
         layout = BatchLayout.of(BatchLayout.Sequence.contiguous(0, rows, keys - rows, keys, rows));
     }
@@ -79,13 +91,18 @@ public class AttentionBenchmark {
 
     @Benchmark
     public void attention() {
-        b.batchedAttention(out, q, k, v, layout, h, kvh, d);
+        int l = next;
+        next = l + 1 == layers ? 0 : l + 1;
+        b.batchedAttention(out, q, k[l], v[l], layout, h, kvh, d);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        for (Tensor t : new Tensor[] {q, k, v, out}) {
-            t.close();
+        q.close();
+        out.close();
+        for (int l = 0; l < layers; l++) {
+            k[l].close();
+            v[l].close();
         }
     }
 }
