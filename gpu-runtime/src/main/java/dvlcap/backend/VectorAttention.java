@@ -90,9 +90,9 @@ final class VectorAttention {
         });
     }
 
-    /** One part's working arrays, reused by its units: each pair's scores, offsets and key counts, and the park. */
+    /** One part's working arrays, reused by its units: each pair's scores, offsets and key counts, two parks. */
     private static final class Scratch {
-        final float[] scores, park = new float[PARK * L];
+        final float[] scores, park = new float[PARK * L], park2 = new float[PARK * L];
         final int[] qo, visible;
         final int stride;
 
@@ -123,9 +123,17 @@ final class VectorAttention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         for (int j0 = 0; j0 < most; j0 += PARK) {
             for (int c = 0; c < count; c++) {
-                if (j0 < w.visible[c]) {
-                    scores(q, w.qo[c], k, rowStart, kvo, headDim, scale, j0, Math.min(PARK, w.visible[c] - j0),
-                            w.scores, c * w.stride, w.park);
+                if (j0 >= w.visible[c]) {
+                    continue;
+                }
+                int n = Math.min(PARK, w.visible[c] - j0);
+                // two pairs over the same keys share each K load
+                if (c + 1 < count && Math.min(PARK, w.visible[c + 1] - j0) == n) {
+                    scores2(q, w.qo[c], w.qo[c + 1], k, rowStart, kvo, headDim, scale, j0, n, w.scores, c * w.stride,
+                            (c + 1) * w.stride, w.park, w.park2);
+                    c++;
+                } else {
+                    scores(q, w.qo[c], k, rowStart, kvo, headDim, scale, j0, n, w.scores, c * w.stride, w.park);
                 }
             }
         }
@@ -139,9 +147,18 @@ final class VectorAttention {
         }
         for (int j0 = 0; j0 < most; j0 += VALUE_BLOCK) {
             for (int c = 0; c < count; c++) {
-                if (j0 < w.visible[c]) {
-                    values(o, w.qo[c], v, rowStart, kvo, headDim, w.scores, c * w.stride, j0,
-                            Math.min(j0 + VALUE_BLOCK, w.visible[c]));
+                if (j0 >= w.visible[c]) {
+                    continue;
+                }
+                int to = Math.min(j0 + VALUE_BLOCK, w.visible[c]);
+                // two pairs over the same keys (heads of one row) share each V load
+                if (c + 1 < count && Math.min(j0 + VALUE_BLOCK, w.visible[c + 1]) == to
+                        && headDim == S.loopBound(headDim) && headDim % (4 * L) == 0) {
+                    values2(o, w.qo[c], w.qo[c + 1], v, rowStart, kvo, headDim, w.scores, c * w.stride,
+                            (c + 1) * w.stride, j0, to);
+                    c++;
+                } else {
+                    values(o, w.qo[c], v, rowStart, kvo, headDim, w.scores, c * w.stride, j0, to);
                 }
             }
         }
@@ -202,6 +219,63 @@ final class VectorAttention {
             }
             acc.intoArray(park, jj * L);
         }
+        fold(q, qo, k, rowStart, kvo, headDim, scale, j0, n, scores, at, park);
+    }
+
+    /**
+     * {@link #scores} for two queries at once over the same keys: each K load feeds both, eight
+     * FMA chains instead of four. Each score sees exactly the operations {@code scores} gives it.
+     */
+    private static void scores2(float[] q, int qa, int qb, float[] k, int[] rowStart, int kvo, int headDim,
+                                float scale, int j0, int n, float[] scores, int atA, int atB, float[] parkA,
+                                float[] parkB) {
+        int upper = S.loopBound(headDim);
+        int jj = 0;
+        for (; jj + 4 <= n; jj += 4) {
+            int k0 = rowStart[j0 + jj] + kvo, k1 = rowStart[j0 + jj + 1] + kvo;
+            int k2 = rowStart[j0 + jj + 2] + kvo, k3 = rowStart[j0 + jj + 3] + kvo;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int i = 0; i < upper; i += L) {
+                FloatVector qva = FloatVector.fromArray(S, q, qa + i), qvb = FloatVector.fromArray(S, q, qb + i);
+                FloatVector x0 = FloatVector.fromArray(S, k, k0 + i), x1 = FloatVector.fromArray(S, k, k1 + i);
+                FloatVector x2 = FloatVector.fromArray(S, k, k2 + i), x3 = FloatVector.fromArray(S, k, k3 + i);
+                a0 = qva.fma(x0, a0);
+                a1 = qva.fma(x1, a1);
+                a2 = qva.fma(x2, a2);
+                a3 = qva.fma(x3, a3);
+                b0 = qvb.fma(x0, b0);
+                b1 = qvb.fma(x1, b1);
+                b2 = qvb.fma(x2, b2);
+                b3 = qvb.fma(x3, b3);
+            }
+            a0.intoArray(parkA, jj * L);
+            a1.intoArray(parkA, (jj + 1) * L);
+            a2.intoArray(parkA, (jj + 2) * L);
+            a3.intoArray(parkA, (jj + 3) * L);
+            b0.intoArray(parkB, jj * L);
+            b1.intoArray(parkB, (jj + 1) * L);
+            b2.intoArray(parkB, (jj + 2) * L);
+            b3.intoArray(parkB, (jj + 3) * L);
+        }
+        for (; jj < n; jj++) {
+            int ko = rowStart[j0 + jj] + kvo;
+            FloatVector a = FloatVector.zero(S), b = a;
+            for (int i = 0; i < upper; i += L) {
+                FloatVector x = FloatVector.fromArray(S, k, ko + i);
+                a = FloatVector.fromArray(S, q, qa + i).fma(x, a);
+                b = FloatVector.fromArray(S, q, qb + i).fma(x, b);
+            }
+            a.intoArray(parkA, jj * L);
+            b.intoArray(parkB, jj * L);
+        }
+        fold(q, qa, k, rowStart, kvo, headDim, scale, j0, n, scores, atA, parkA);
+        fold(q, qb, k, rowStart, kvo, headDim, scale, j0, n, scores, atB, parkB);
+    }
+
+    /** The parked accumulators of keys {@code j0 .. j0 + n} folded, the tail added, scaled. */
+    private static void fold(float[] q, int qo, float[] k, int[] rowStart, int kvo, int headDim, float scale, int j0,
+                             int n, float[] scores, int at, float[] park) {
+        int upper = S.loopBound(headDim), jj;
         int out = at + j0;
         if (n == PARK && Lanes.FOLDS_SIXTEEN) {
             Lanes.sumSixteenParked(park, 0, scores, out);
@@ -270,6 +344,44 @@ final class VectorAttention {
                 acc += p[at + j] * v[rowStart[j] + kvo + d];
             }
             o[oo + d] = acc;
+        }
+    }
+
+    /**
+     * {@link #values} for two outputs at once over the same keys, for heads whose width is a
+     * multiple of 4 vectors: each V load feeds both, and eight FMA chains run instead of four. Each
+     * output element sees exactly the operations {@code values} would give it.
+     */
+    private static void values2(float[] o, int oa, int ob, float[] v, int[] rowStart, int kvo, int headDim,
+                                float[] p, int atA, int atB, int from, int to) {
+        boolean first = from == 0;
+        for (int d = 0; d < headDim; d += 4 * L) {
+            FloatVector a0 = start(o, oa + d, first), a1 = start(o, oa + d + L, first);
+            FloatVector a2 = start(o, oa + d + 2 * L, first), a3 = start(o, oa + d + 3 * L, first);
+            FloatVector b0 = start(o, ob + d, first), b1 = start(o, ob + d + L, first);
+            FloatVector b2 = start(o, ob + d + 2 * L, first), b3 = start(o, ob + d + 3 * L, first);
+            for (int j = from; j < to; j++) {
+                FloatVector pa = FloatVector.broadcast(S, p[atA + j]), pb = FloatVector.broadcast(S, p[atB + j]);
+                int vo = rowStart[j] + kvo + d;
+                FloatVector v0 = FloatVector.fromArray(S, v, vo), v1 = FloatVector.fromArray(S, v, vo + L);
+                FloatVector v2 = FloatVector.fromArray(S, v, vo + 2 * L), v3 = FloatVector.fromArray(S, v, vo + 3 * L);
+                a0 = v0.fma(pa, a0);
+                a1 = v1.fma(pa, a1);
+                a2 = v2.fma(pa, a2);
+                a3 = v3.fma(pa, a3);
+                b0 = v0.fma(pb, b0);
+                b1 = v1.fma(pb, b1);
+                b2 = v2.fma(pb, b2);
+                b3 = v3.fma(pb, b3);
+            }
+            a0.intoArray(o, oa + d);
+            a1.intoArray(o, oa + d + L);
+            a2.intoArray(o, oa + d + 2 * L);
+            a3.intoArray(o, oa + d + 3 * L);
+            b0.intoArray(o, ob + d);
+            b1.intoArray(o, ob + d + L);
+            b2.intoArray(o, ob + d + 2 * L);
+            b3.intoArray(o, ob + d + 3 * L);
         }
     }
 
