@@ -53,15 +53,16 @@ final class VectorWarmUp {
              Weight w = b.weight(java.util.Arrays.copyOf(ws, 16 * dim), 16, dim);
              Weight wOdd = b.weight(ws, 16, odd);
              Weight wBf16 = b.weight(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
-             Tensor q = b.upload(java.util.Arrays.copyOf(xs, heads * headDim));
+             Tensor q = b.upload(java.util.Arrays.copyOf(xs, 3 * heads * headDim));
              Tensor k = b.upload(java.util.Arrays.copyOf(ws, keys * headDim));
              Tensor v = b.upload(java.util.Arrays.copyOfRange(ws, 7, 7 + keys * headDim));
-             Tensor att = b.allocate(heads * headDim);
+             Tensor att = b.allocate(3 * heads * headDim);
              Tensor logits = b.upload(logits(vocab))) {
             BatchLayout layout = BatchLayout.of(BatchLayout.Sequence.contiguous(0, 1, keys - 1, keys, 1));
-            // the same arrays as one head of 64 over 19 keys: 64-wide heads (qwen2.5) take the
-            // four-vector value loop and key counts that are not a multiple of 4 the one-key loop,
-            // which the 32-wide call above never reaches: untaken, C2 recompiled at the first forward
+            // the same arrays as three heads of 64 on one kv head over 19 keys: 64-wide heads
+            // (qwen2.5) take the four-vector loops (two heads at once, then the odd one) and key
+            // counts that are not a multiple of 4 the one-key loops, which the 32-wide call above
+            // never reaches: untaken, C2 recompiled at the first forward
             BatchLayout wide = BatchLayout.of(BatchLayout.Sequence.contiguous(0, 1, keys / 2 - 2, keys / 2 - 1, 1));
             int[] positions = {5}, ids = new int[1];
             float[] conf = new float[1];
@@ -76,7 +77,7 @@ final class VectorWarmUp {
                 if (c % 2 == 0) {
                     b.batchedAttention(att, q, k, v, layout, heads, 1, headDim);
                 } else {
-                    b.batchedAttention(att, q, k, v, wide, 1, 1, heads * headDim);
+                    b.batchedAttention(att, q, k, v, wide, 3, 1, heads * headDim);
                 }
                 if (c % 4 == 0) {
                     b.argmaxConfidence(logits, 1, vocab, ids, conf);
