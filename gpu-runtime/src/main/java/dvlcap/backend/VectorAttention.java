@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Block-masked grouped-query attention with vector dot products and weighted sums, parallel over
- * (query, head) pairs when the call is large. Each pair is computed by the same code whatever
- * {@code nq} and the partition, so a query's output does not depend on its neighbours.
+ * units of (query row, head) pairs that read the same kv head when the call is large. Each pair is
+ * computed by the same operations in the same order whatever its unit, the batch and the
+ * partition, so a query's output does not depend on its neighbours.
  */
 final class VectorAttention {
     /**
