@@ -66,11 +66,11 @@ final class Lanes {
      * {@link #sum} of each of the sixteen accumulators parked at {@code a[off + 16 key ..)}, written
      * to {@code out[outOff + key]}, using the parked values up (they are overwritten): bit for bit
      * sixteen {@link #sumParked} calls, for a fraction of their work, because the tree runs on whole
-     * vectors: pairs of accumulators are folded a level
-     * and blended into one vector (lanes 0-7 from one, 8-15 from the other), and so on down. Each
-     * lane adds the same two values {@link #sum} adds (float addition is commutative bit for bit),
-     * so nothing is reassociated. Arrays in and out, no vector crosses a call: C2 boxed the vectors
-     * of a fold it did not inline. 16 lanes only ({@link #FOLDS_SIXTEEN}).
+     * vectors: pairs of accumulators are folded a level and blended into one vector (lanes 0-7 from
+     * one, 8-15 from the other), and so on down. Each lane adds the same two values {@link #sum}
+     * adds (float addition is commutative bit for bit), so nothing is reassociated. Arrays in and
+     * out, no vector crosses a call: C2 boxed the vectors of a fold it did not inline. 16 lanes only
+     * ({@link #FOLDS_SIXTEEN}).
      */
     static void sumSixteenParked(float[] a, int off, float[] out, int outOff) {
         // two levels for four keys at a time; the result goes back over the first key's slot,

@@ -154,7 +154,7 @@ final class VectorAttention {
                 int to = Math.min(j0 + VALUE_BLOCK, w.visible[c]);
                 // two pairs over the same keys (heads of one row) share each V load
                 if (c + 1 < count && Math.min(j0 + VALUE_BLOCK, w.visible[c + 1]) == to
-                        && headDim == S.loopBound(headDim) && headDim % (4 * L) == 0) {
+                        && headDim % (4 * L) == 0) {
                     values2(o, w.qo[c], w.qo[c + 1], v, rowStart, kvo, headDim, w.scores, c * w.stride,
                             (c + 1) * w.stride, j0, to);
                     c++;
@@ -276,19 +276,14 @@ final class VectorAttention {
     /** The parked accumulators of keys {@code j0 .. j0 + n} folded, the tail added, scaled. */
     private static void fold(float[] q, int qo, float[] k, int[] rowStart, int kvo, int headDim, float scale, int j0,
                              int n, float[] scores, int at, float[] park) {
-        int upper = S.loopBound(headDim), jj;
-        int out = at + j0;
-        if (n == PARK && Lanes.FOLDS_SIXTEEN) {
+        int upper = S.loopBound(headDim), out = at + j0;
+        boolean sixteen = n == PARK && Lanes.FOLDS_SIXTEEN;
+        if (sixteen) {
             Lanes.sumSixteenParked(park, 0, scores, out);
-            for (jj = 0; jj < n; jj++) {
-                scores[out + jj] = Lanes.tail(scores[out + jj], q, qo, k, rowStart[j0 + jj] + kvo, upper, headDim)
-                        * scale;
-            }
-        } else {
-            for (jj = 0; jj < n; jj++) {
-                scores[out + jj] = Lanes.tail(Lanes.sumParked(park, jj * L), q, qo, k, rowStart[j0 + jj] + kvo,
-                        upper, headDim) * scale;
-            }
+        }
+        for (int jj = 0; jj < n; jj++) {
+            float folded = sixteen ? scores[out + jj] : Lanes.sumParked(park, jj * L);
+            scores[out + jj] = Lanes.tail(folded, q, qo, k, rowStart[j0 + jj] + kvo, upper, headDim) * scale;
         }
     }
 
