@@ -13,14 +13,22 @@ import java.util.Locale;
  * @param cudaDevice       CUDA ordinal as the driver counts devices (after CUDA_VISIBLE_DEVICES), or
  *                         {@link #DEFAULT_DEVICE}: environment variable DVLCAP_CUDA_DEVICE, else 0
  * @param memoryLimitBytes most device bytes a CUDA backend may hold; {@link Long#MAX_VALUE} = the card's
+ * @param heapWeightBytes  most bytes of bf16/f16 weights the Vector API backend copies onto the heap
+ *                         in its panel layout (read at f32's byte rate instead of through a staging
+ *                         copy of the mapped file); the rest stay memory-mapped. 0: none;
+ *                         {@link #AUTO_HEAP_WEIGHTS}: half the maximum heap. Other backends ignore it.
  */
-public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes) implements Serializable {
+public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes, long heapWeightBytes)
+        implements Serializable {
 
     /** The backend names every command accepts, in the order help text lists them. */
     public static final List<String> NAMES = List.of("auto", "cpu", "vector", "scalar", "cuda");
 
     /** {@link #cudaDevice} when the request does not pin one. */
     public static final int DEFAULT_DEVICE = -1;
+
+    /** {@link #heapWeightBytes} when the backend decides: half the maximum heap. */
+    public static final long AUTO_HEAP_WEIGHTS = -1;
 
     public BackendRequest {
         name = canonicalName(name);
@@ -30,6 +38,14 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes)
         if (memoryLimitBytes < 1) {
             throw new IllegalArgumentException("backend memory limit must be >= 1 byte, got " + memoryLimitBytes);
         }
+        if (heapWeightBytes < AUTO_HEAP_WEIGHTS) {
+            throw new IllegalArgumentException("heap for 16-bit weights must be >= 0 bytes (or auto), got " + heapWeightBytes);
+        }
+    }
+
+    /** A request that leaves the heap weights to the backend ({@link #AUTO_HEAP_WEIGHTS}). */
+    public BackendRequest(String name, int cudaDevice, long memoryLimitBytes) {
+        this(name, cudaDevice, memoryLimitBytes, AUTO_HEAP_WEIGHTS);
     }
 
     /** {@code name} on the default device, without a memory limit. */
@@ -42,12 +58,17 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes)
         if (ordinal < 0) {
             throw new IllegalArgumentException("CUDA device ordinal must be >= 0, got " + ordinal);
         }
-        return new BackendRequest(name, ordinal, memoryLimitBytes);
+        return new BackendRequest(name, ordinal, memoryLimitBytes, heapWeightBytes);
     }
 
     /** The same request with a device memory cap. */
     public BackendRequest withMemoryLimit(long bytes) {
-        return new BackendRequest(name, cudaDevice, bytes);
+        return new BackendRequest(name, cudaDevice, bytes, heapWeightBytes);
+    }
+
+    /** The same request with at most {@code bytes} of 16-bit weights on the heap ({@link #AUTO_HEAP_WEIGHTS}: half the heap). */
+    public BackendRequest withHeapWeights(long bytes) {
+        return new BackendRequest(name, cudaDevice, memoryLimitBytes, bytes);
     }
 
     /** True when the request names a device rather than leaving it to the environment. */

@@ -46,8 +46,8 @@ public final class Backends {
         String n = request.name();
         Backend b = switch (n) {
             case "auto" -> auto(request, cudaFactory);
-            case "cpu" -> cpu();
-            case "vector" -> vector().orElseThrow(() -> new IllegalStateException(
+            case "cpu" -> cpu(request);
+            case "vector" -> vector(request).orElseThrow(() -> new IllegalStateException(
                     "backend 'vector' requested but unavailable: " + vectorUnavailableReason()));
             case "scalar" -> new ScalarBackend();
             case "cuda" -> {
@@ -69,11 +69,11 @@ public final class Backends {
             return gpu.get();
         }
         LOG.info("CUDA backend not used: {}", why);
-        return cpu();
+        return cpu(request);
     }
 
-    private static Backend cpu() {
-        Optional<Backend> v = vector();
+    private static Backend cpu(BackendRequest request) {
+        Optional<Backend> v = vector(request);
         if (v.isPresent()) {
             return v.get();
         }
@@ -99,8 +99,9 @@ public final class Backends {
     }
 
     /** The vector backend if the incubator module is resolved and a small probe agrees with the scalar loop. */
-    static Optional<Backend> vector() {
-        return vectorUnavailableReason() == null ? Optional.of(new VectorBackend()) : Optional.empty();
+    static Optional<Backend> vector(BackendRequest request) {
+        return vectorUnavailableReason() == null ? Optional.of(new VectorBackend(request.heapWeightBytes()))
+                : Optional.empty();
     }
 
     private static volatile String vectorReason;

@@ -21,6 +21,8 @@ public final class CpuWeight implements Weight {
     private final boolean bf16;
     private final ByteBuffer[] chunks;
     private final int rowsPerChunk;
+    /** A 16-bit weight's bits on the heap in panels of 8 rows ({@link HalfMatmul#pack}), or null. */
+    private final int[] panels;
 
     public CpuWeight(float[] data, int rows, int cols) {
         if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
@@ -33,6 +35,7 @@ public final class CpuWeight implements Weight {
         this.bf16 = false;
         this.chunks = null;
         this.rowsPerChunk = 0;
+        this.panels = null;
     }
 
     private CpuWeight(StoredTensor t, int rows, int cols, int rowsPerChunk) {
@@ -45,6 +48,35 @@ public final class CpuWeight implements Weight {
             chunks[i] = t.chunk(i);
         }
         this.rowsPerChunk = rowsPerChunk;
+        this.panels = null;
+    }
+
+    /** {@code mapped}'s 16-bit weight with its bits also on the heap in panels (its buffers kept for {@link #readRow}). */
+    private CpuWeight(CpuWeight mapped, int[] panels) {
+        this.rows = mapped.rows;
+        this.cols = mapped.cols;
+        this.data = null;
+        this.bf16 = mapped.bf16;
+        this.chunks = mapped.chunks;
+        this.rowsPerChunk = mapped.rowsPerChunk;
+        this.panels = panels;
+    }
+
+    /**
+     * This 16-bit weight with its bits copied onto the heap in {@link HalfMatmul#pack}'s panels,
+     * which the tiles then read instead of staging blocks of the buffers.
+     */
+    CpuWeight packed() {
+        if (data != null || !HalfMatmul.packable(rows, cols)) {
+            throw new IllegalStateException("only a 16-bit weight of whole panels can be packed, not " + rows + "x" + cols
+                    + (data != null ? " float32" : ""));
+        }
+        return panels != null ? this : new CpuWeight(this, HalfMatmul.pack(this));
+    }
+
+    /** Bytes of the elements as held: 4 per float32 weight, 2 per 16-bit one. */
+    long bytes() {
+        return (long) rows * cols * (data != null ? Float.BYTES : Short.BYTES);
     }
 
     /**
@@ -106,6 +138,11 @@ public final class CpuWeight implements Weight {
     /** Whether a 16-bit weight is bf16 (else f16). */
     boolean bf16() {
         return bf16;
+    }
+
+    /** The heap panels of a 16-bit weight, or null when it is read from its buffers. */
+    int[] panels() {
+        return panels;
     }
 
     /** Rows per buffer of a 16-bit weight (the last buffer may hold fewer). */

@@ -13,10 +13,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link VectorMatmul}'s tiles for 16-bit weights kept in their (memory-mapped) buffers, so no
- * float32 copy of the weight exists anywhere and a forward reads half the bytes of float32. The
- * tiles run over one cache-sized block of weight rows at a time, copied bit for bit into a small
- * per-thread int array ({@link #stage}).
+ * {@link VectorMatmul}'s tiles for 16-bit weights, so no float32 copy of the weight exists anywhere
+ * and a forward reads half the bytes of float32. A weight is read either from its (memory-mapped)
+ * buffers, one cache-sized block of weight rows at a time copied bit for bit into a small
+ * per-thread int array ({@link #stage}), or from the heap, where {@link VectorBackend} has copied
+ * it in panels of 8 rows ({@link #pack}) so that the single-row tile reads one sequential stream
+ * and no staging copy is needed. The tiles read the same ints either way.
  *
  * <p>Even/odd widening: a 2L-element stretch of a weight row is loaded as L ints (little-endian,
  * so each int holds weight 2j in its low half and weight 2j+1 in its high half). For bf16 the
@@ -79,46 +81,121 @@ final class HalfMatmul {
 
     /**
      * Output features {@code [o0, o1)} for all rows of {@code xs} (x after {@link #split}), in
-     * blocks that stay in cache and never straddle two of the weight's buffers.
+     * blocks of weight rows that stay in cache while every x row passes over them and never
+     * straddle two of the weight's buffers; {@code o0} is a multiple of 8 (whole panels).
      */
     static void block(float[] out, float[] xs, CpuWeight w, float[] bias, int rows, int n, int m, int o0, int o1) {
-        boolean bf16 = w.bf16();
-        int perChunk = w.rowsPerChunk();
-        int stride = stride(n);
-        int blockRows = Math.max(8, (BLOCK_BYTES / Integer.BYTES / stride) & ~7);
-        float[] acc = new float[8 * L];
+        int[] panels = w.panels();
+        long perChunk = panels != null ? Long.MAX_VALUE / 2 : w.rowsPerChunk();
+        int blockRows = Math.max(8, (BLOCK_BYTES / Integer.BYTES / stride(n)) & ~7);
+        float[] acc = new float[16 * L];
         for (int ob = o0; ob < o1; ) {
-            int chunkFirst = ob - ob % perChunk;
-            int oe = (int) Math.min(Math.min(o1, (long) ob + blockRows), (long) chunkFirst + perChunk);
-            int[] b = stage(w.chunkOf(ob), ob - chunkFirst, oe - ob, n);
-            int r = 0;
-            for (; r + 4 <= rows; r += 4) {
-                int o = ob;
-                for (; !bf16 && o < oe; o++) {
-                    tile4x1(out, xs, b, false, bias, n, m, r, o, (o - ob) * stride);
-                }
-                for (; o + 2 <= oe; o += 2) {
-                    tile4x2(out, xs, b, bf16, bias, n, m, r, o, (o - ob) * stride, acc);
-                }
-                for (; o < oe; o++) {
-                    for (int rr = r; rr < r + 4; rr++) {
-                        tile1x1(out, xs, b, bf16, bias, n, m, rr, o, (o - ob) * stride);
-                    }
-                }
-            }
-            for (; r < rows; r++) {
-                int o = ob;
-                for (; bf16 && o + 8 <= oe; o += 8) {
-                    int w0 = (o - ob) * stride;
-                    bf16Tile1x8(xs, b, r * n, w0, stride, n, acc);
-                    finish1x8(out, xs, b, bias, n, m, r, o, w0, stride, acc);
-                }
-                for (; o < oe; o++) {
-                    tile1x1(out, xs, b, bf16, bias, n, m, r, o, (o - ob) * stride);
-                }
+            long chunkFirst = ob - ob % perChunk;
+            int oe = (int) Math.min(Math.min(o1, (long) ob + blockRows), chunkFirst + perChunk);
+            if (panels != null && w.bf16()) {
+                panelTiles(out, xs, panels, bias, rows, n, m, ob, oe, acc);
+            } else {
+                int[] b = panels != null ? panels : stage(w.chunkOf(ob), (int) (ob - chunkFirst), oe - ob, n);
+                tiles(out, xs, b, w.bf16(), bias, rows, n, m, ob, oe, panels != null ? 0 : ob, panels != null, acc);
             }
             ob = oe;
         }
+    }
+
+    /**
+     * Output features {@code [ob, oe)} for all rows from weight rows held in {@code b}: rows from
+     * {@code first} one after another (a staged block), or the whole weight in panels.
+     */
+    private static void tiles(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int rows, int n, int m,
+                              int ob, int oe, int first, boolean panels, float[] acc) {
+        int stride = stride(n);
+        // Ints from one weight row to the next within a tile, and from one stretch to the next.
+        int gap = panels ? L : stride;
+        int step = panels ? PANEL * L : L;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int o = ob;
+            for (; !bf16 && o < oe; o++) {
+                tile4x1(out, xs, b, false, bias, n, m, r, o, start(o, first, stride, panels), step);
+            }
+            for (; o + 2 <= oe; o += 2) {
+                tile4x2(out, xs, b, bf16, bias, n, m, r, o, start(o, first, stride, panels), gap, step, acc);
+            }
+            for (; o < oe; o++) {
+                for (int rr = r; rr < r + 4; rr++) {
+                    tile1x1(out, xs, b, bf16, bias, n, m, rr, o, start(o, first, stride, panels), step);
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            int o = ob;
+            for (; bf16 && o + 8 <= oe && (!panels || o % PANEL == 0); o += 8) {
+                int w0 = start(o, first, stride, panels);
+                bf16Tile1x8(xs, b, r * n, w0, gap, step, n, acc);
+                finish1x8(out, xs, b, bias, n, m, r, o, w0, gap, acc, 0);
+            }
+            for (; o < oe; o++) {
+                tile1x1(out, xs, b, bf16, bias, n, m, r, o, start(o, first, stride, panels), step);
+            }
+        }
+    }
+
+    /**
+     * Output features {@code [ob, oe)} (whole panels) of a bf16 weight in panels, panel by panel:
+     * two x rows at a time read a panel, half by half ({@link #bf16Tile2x4}), an odd last row reads
+     * it whole, and the rows after the first pair find it in cache.
+     */
+    private static void panelTiles(float[] out, float[] xs, int[] b, float[] bias, int rows, int n, int m, int ob,
+                                   int oe, float[] acc) {
+        int stride = stride(n);
+        for (int o = ob; o < oe; o += PANEL) {
+            int w0 = start(o, 0, stride, true);
+            int r = 0;
+            for (; r + 2 <= rows; r += 2) {
+                for (int h = 0; h < PANEL; h += 4) {
+                    bf16Tile2x4(xs, b, r * n, w0 + h * L, n, acc);
+                    finish(out, xs, b, bias, n, m, r, o + h, w0 + h * L, acc, 0);
+                    finish(out, xs, b, bias, n, m, r + 1, o + h, w0 + h * L, acc, 4 * L);
+                }
+            }
+            if (r < rows) {
+                bf16Tile1x8(xs, b, r * n, w0, L, PANEL * L, n, acc);
+                finish1x8(out, xs, b, bias, n, m, r, o, w0, L, acc, 0);
+            }
+        }
+    }
+
+    /** Rows per panel of a packed weight. */
+    static final int PANEL = 8;
+
+    /** The int where weight row {@code o} starts: staged rows from {@code first}, or its place in its panel. */
+    private static int start(int o, int first, int stride, boolean panels) {
+        return panels ? (o - o % PANEL) * stride + (o % PANEL) * L : (o - first) * stride;
+    }
+
+    /** Whether a weight can be packed in panels: whole panels and no scalar tail. */
+    static boolean packable(int rows, int cols) {
+        return rows % PANEL == 0 && cols % STEP == 0 && (long) rows * stride(cols) <= Integer.MAX_VALUE - 8;
+    }
+
+    /**
+     * The weight's bits on the heap in panels of {@link #PANEL} rows: within a panel, stretch
+     * {@code s} of its rows lie side by side ({@code L} ints each), so the 1x8 tile reads one
+     * sequential stream instead of eight short ones. The ints hold the same two weights each as a
+     * staged row's, so every tile computes exactly what it computes from staged rows.
+     */
+    static int[] pack(CpuWeight w) {
+        int n = w.cols(), stride = stride(n);
+        int[] p = new int[w.rows() * stride];
+        int[] rowBits = new int[stride];
+        for (int o = 0; o < w.rows(); o++) {
+            stageInto(w.chunkOf(o), o % w.rowsPerChunk(), 1, n, rowBits, 0);
+            int at = start(o, 0, stride, true);
+            for (int s = 0; s < stride; s += L, at += PANEL * L) {
+                System.arraycopy(rowBits, s, p, at, L);
+            }
+        }
+        return p;
     }
 
     /** Ints per staged weight row: two weights per int, an odd row's last int half-filled. */
@@ -144,24 +221,35 @@ final class HalfMatmul {
      * unchanged, so results are those of reading the buffer.
      */
     static int[] stage(ByteBuffer chunk, int first, int count, int n) {
-        int stride = stride(n);
+        int[] b = stagingArray(count * stride(n));
+        stageInto(chunk, first, count, n, b, 0);
+        return b;
+    }
+
+    /** This thread's staging array, at least {@code ints} long. */
+    private static int[] stagingArray(int ints) {
         int[] b = STAGE.get();
-        if (b.length < count * stride) {
-            b = new int[count * stride];
+        if (b.length < ints) {
+            b = new int[ints];
             STAGE.set(b);
         }
+        return b;
+    }
+
+    /** {@link #stage} into {@code b} from int {@code off}. */
+    static void stageInto(ByteBuffer chunk, int first, int count, int n, int[] b, int off) {
+        int stride = stride(n);
         int rowBytes = n * Short.BYTES;
         long start = (long) first * rowBytes;
         if (n % 2 == 0) {
-            chunk.slice(Math.toIntExact(start), count * rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, 0, count * stride);
+            chunk.slice(Math.toIntExact(start), count * rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, off, count * stride);
         } else {
             for (int k = 0; k < count; k++) {
                 int at = Math.toIntExact(start + (long) k * rowBytes);
-                chunk.slice(at, rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, k * stride, n / 2);
-                b[k * stride + n / 2] = chunk.get(at + rowBytes - 2) & 0xFF | (chunk.get(at + rowBytes - 1) & 0xFF) << 8;
+                chunk.slice(at, rowBytes).order(LITTLE_ENDIAN).asIntBuffer().get(b, off + k * stride, n / 2);
+                b[off + k * stride + n / 2] = chunk.get(at + rowBytes - 2) & 0xFF | (chunk.get(at + rowBytes - 1) & 0xFF) << 8;
             }
         }
-        return b;
     }
 
     /** L ints (2L weights) from int {@code at} of {@code b}. */
@@ -214,14 +302,13 @@ final class HalfMatmul {
 
     /** Four x rows against two staged weight rows (from ints {@code w0}, {@code w0 + stride(n)}): bf16's row tiles. */
     private static void tile4x2(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0, float[] acc) {
+                                int r, int o, int w0, int gap, int step, float[] acc) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
-        int w1 = w0 + stride(n);
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00;
         FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         int upper = upper(n);
-        for (int i = 0; i < upper; i += STEP) {
-            IntVector v0 = load(b, w0 + i / 2), v1 = load(b, w1 + i / 2);
+        for (int i = 0, at = w0; i < upper; i += STEP, at += step) {
+            IntVector v0 = load(b, at), v1 = load(b, at + gap);
             FloatVector e0 = even(v0, bf16), e1 = even(v1, bf16), d0 = odd(v0, bf16), d1 = odd(v1, bf16);
             FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
             a00 = uo.fma(d0, ue.fma(e0, a00));
@@ -248,7 +335,7 @@ final class HalfMatmul {
         a30.intoArray(acc, 6 * L);
         a31.intoArray(acc, 7 * L);
         for (int k = 0; k < 8; k++) {
-            int xr = (r + k / 2) * n, wr = w0 + (k % 2) * stride(n);
+            int xr = (r + k / 2) * n, wr = w0 + (k % 2) * gap;
             store(out, bias, m, r + k / 2, o + k % 2, tail(Lanes.sumParked(acc, k * L), xs, xr, b, wr, bf16, upper, n));
         }
     }
@@ -258,12 +345,12 @@ final class HalfMatmul {
      * step and took C2 past its inlining node cutoff (the f16 prefill ran boxed, 2-3x slower).
      */
     private static void tile4x1(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0) {
+                                int r, int o, int w0, int step) {
         int x0 = r * n, x1 = x0 + n, x2 = x1 + n, x3 = x2 + n;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int upper = upper(n);
-        for (int i = 0; i < upper; i += STEP) {
-            IntVector v = load(b, w0 + i / 2);
+        for (int i = 0, at = w0; i < upper; i += STEP, at += step) {
+            IntVector v = load(b, at);
             FloatVector e = even(v, bf16), d = odd(v, bf16);
             a0 = FloatVector.fromArray(S, xs, x0 + i + L).fma(d, FloatVector.fromArray(S, xs, x0 + i).fma(e, a0));
             a1 = FloatVector.fromArray(S, xs, x1 + i + L).fma(d, FloatVector.fromArray(S, xs, x1 + i).fma(e, a1));
@@ -283,27 +370,26 @@ final class HalfMatmul {
      * anything more in this method (the f16 branch of {@link #even}/{@link #odd}, the folds)
      * pushes C2 past its inlining node cutoff, and the last loads are then boxed.
      */
-    private static void bf16Tile1x8(float[] xs, int[] b, int x0, int w0, int stride, int n, float[] acc) {
+    private static void bf16Tile1x8(float[] xs, int[] b, int x0, int w0, int gap, int step, int n, float[] acc) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int upper = upper(n);
-        for (int i = 0; i < upper; i += STEP) {
+        for (int i = 0, at = w0; i < upper; i += STEP, at += step) {
             FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
-            int at = w0 + i / 2;
             IntVector v = IntVector.fromArray(IS, b, at);
             a0 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a0));
-            v = IntVector.fromArray(IS, b, at + stride);
+            v = IntVector.fromArray(IS, b, at + gap);
             a1 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a1));
-            v = IntVector.fromArray(IS, b, at + 2 * stride);
+            v = IntVector.fromArray(IS, b, at + 2 * gap);
             a2 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a2));
-            v = IntVector.fromArray(IS, b, at + 3 * stride);
+            v = IntVector.fromArray(IS, b, at + 3 * gap);
             a3 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a3));
-            v = IntVector.fromArray(IS, b, at + 4 * stride);
+            v = IntVector.fromArray(IS, b, at + 4 * gap);
             a4 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a4));
-            v = IntVector.fromArray(IS, b, at + 5 * stride);
+            v = IntVector.fromArray(IS, b, at + 5 * gap);
             a5 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a5));
-            v = IntVector.fromArray(IS, b, at + 6 * stride);
+            v = IntVector.fromArray(IS, b, at + 6 * gap);
             a6 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a6));
-            v = IntVector.fromArray(IS, b, at + 7 * stride);
+            v = IntVector.fromArray(IS, b, at + 7 * gap);
             a7 = uo.fma(v.and(HIGH).reinterpretAsFloats(), ue.fma(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats(), a7));
         }
         a0.intoArray(acc, 0);
@@ -316,12 +402,64 @@ final class HalfMatmul {
         a7.intoArray(acc, 7 * L);
     }
 
-    /** Folds, finishes and stores the eight accumulators {@link #bf16Tile1x8} parked in {@code acc}. */
+    /**
+     * Two x rows against half a panel (four bf16 weight rows, from int {@code w0}: stretch after
+     * stretch, the rows' L ints side by side, {@link #pack}'s layout), both rows fed by each load;
+     * each output gets exactly {@link #bf16Tile1x8}'s operations. A whole panel for two rows
+     * would need 16 accumulators, past C2's inlining node cutoff (the loads were boxed, 25 MB
+     * allocated per call). Accumulators parked in {@code acc}: row 0's four, then row 1's.
+     */
+    private static void bf16Tile2x4(float[] xs, int[] b, int x0, int w0, int n, float[] acc) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        int upper = upper(n), x1 = x0 + n;
+        for (int i = 0, at = w0; i < upper; i += STEP, at += PANEL * L) {
+            FloatVector ue = FloatVector.fromArray(S, xs, x0 + i), uo = FloatVector.fromArray(S, xs, x0 + i + L);
+            FloatVector ve = FloatVector.fromArray(S, xs, x1 + i), vo = FloatVector.fromArray(S, xs, x1 + i + L);
+            IntVector v = IntVector.fromArray(IS, b, at);
+            FloatVector e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            FloatVector d = v.and(HIGH).reinterpretAsFloats();
+            a0 = uo.fma(d, ue.fma(e, a0));
+            c0 = vo.fma(d, ve.fma(e, c0));
+            v = IntVector.fromArray(IS, b, at + L);
+            e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            d = v.and(HIGH).reinterpretAsFloats();
+            a1 = uo.fma(d, ue.fma(e, a1));
+            c1 = vo.fma(d, ve.fma(e, c1));
+            v = IntVector.fromArray(IS, b, at + 2 * L);
+            e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            d = v.and(HIGH).reinterpretAsFloats();
+            a2 = uo.fma(d, ue.fma(e, a2));
+            c2 = vo.fma(d, ve.fma(e, c2));
+            v = IntVector.fromArray(IS, b, at + 3 * L);
+            e = v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            d = v.and(HIGH).reinterpretAsFloats();
+            a3 = uo.fma(d, ue.fma(e, a3));
+            c3 = vo.fma(d, ve.fma(e, c3));
+        }
+        a0.intoArray(acc, 0);
+        a1.intoArray(acc, L);
+        a2.intoArray(acc, 2 * L);
+        a3.intoArray(acc, 3 * L);
+        c0.intoArray(acc, 4 * L);
+        c1.intoArray(acc, 5 * L);
+        c2.intoArray(acc, 6 * L);
+        c3.intoArray(acc, 7 * L);
+    }
+
+    /** Folds, finishes and stores the four accumulators of one x row {@link #bf16Tile2x4} parked in {@code acc} from {@code from} (panels have no tail). */
+    private static void finish(float[] out, float[] xs, int[] b, float[] bias, int n, int m, int r, int o, int w0,
+                               float[] acc, int from) {
+        for (int c = 0; c < 4; c++) {
+            store(out, bias, m, r, o + c, Lanes.sumParked(acc, from + c * L));
+        }
+    }
+
+    /** Folds, finishes and stores the eight accumulators {@link #bf16Tile1x8} parked in {@code acc} from {@code from}. */
     private static void finish1x8(float[] out, float[] xs, int[] b, float[] bias, int n, int m, int r, int o,
-                                  int w0, int stride, float[] acc) {
+                                  int w0, int gap, float[] acc, int from) {
         int upper = upper(n);
         for (int c = 0; c < 8; c++) {
-            store(out, bias, m, r, o + c, tail(Lanes.sumParked(acc, c * L), xs, r * n, b, w0 + c * stride, true, upper, n));
+            store(out, bias, m, r, o + c, tail(Lanes.sumParked(acc, from + c * L), xs, r * n, b, w0 + c * gap, true, upper, n));
         }
     }
 
@@ -331,12 +469,12 @@ final class HalfMatmul {
      * the 1x8 tile's leftovers.
      */
     private static void tile1x1(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int n, int m,
-                                int r, int o, int w0) {
+                                int r, int o, int w0, int step) {
         int x0 = r * n;
         FloatVector acc = FloatVector.zero(S);
         int upper = upper(n);
-        for (int i = 0; i < upper; i += STEP) {
-            IntVector v = load(b, w0 + i / 2);
+        for (int i = 0, at = w0; i < upper; i += STEP, at += step) {
+            IntVector v = load(b, at);
             acc = FloatVector.fromArray(S, xs, x0 + i + L).fma(odd(v, bf16),
                     FloatVector.fromArray(S, xs, x0 + i).fma(even(v, bf16), acc));
         }

@@ -1,5 +1,7 @@
 package dvlcap.backend;
 
+import dvlcap.model.StoredTensor;
+
 /**
  * The CPU backend on the Vector API ({@code jdk.incubator.vector}, so every JVM running it needs
  * {@code --add-modules jdk.incubator.vector}): vector matmul and attention spread over a fixed
@@ -11,14 +13,29 @@ public final class VectorBackend extends CpuBackend {
     private final VectorAttention attention;
     private final VectorOps ops;
     private final WorkerPool pool;
+    private final HeapWeightAllowance heapWeights;
 
+    /** The backend with the default heap for 16-bit weights (half the maximum heap). */
     public VectorBackend() {
-        this(WorkerPool.shared());
+        this(BackendRequest.AUTO_HEAP_WEIGHTS);
+    }
+
+    /**
+     * The backend copying at most {@code heapWeightBytes} of bf16/f16 weights onto the heap
+     * ({@link BackendRequest#heapWeightBytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS} for half the heap).
+     */
+    public VectorBackend(long heapWeightBytes) {
+        this(WorkerPool.shared(), new HeapWeightAllowance(heapWeightBytes));
         VectorWarmUp.startOnce(this);
     }
 
     VectorBackend(WorkerPool pool) {
+        this(pool, new HeapWeightAllowance(BackendRequest.AUTO_HEAP_WEIGHTS));
+    }
+
+    private VectorBackend(WorkerPool pool, HeapWeightAllowance heapWeights) {
         this.pool = pool;
+        this.heapWeights = heapWeights;
         this.matmul = new VectorMatmul(pool);
         this.attention = new VectorAttention(pool);
         this.ops = new VectorOps(pool);
@@ -37,7 +54,22 @@ public final class VectorBackend extends CpuBackend {
     /** Heap tensors cross threads freely; the worker pool is shared (it takes calls from any thread). */
     @Override
     public java.util.Optional<Backend> sibling() {
-        return java.util.Optional.of(new VectorBackend(pool));
+        return java.util.Optional.of(new VectorBackend(pool, heapWeights));
+    }
+
+    /**
+     * Float32 on the heap as on every CPU backend; a bf16/f16 weight is copied onto the heap in
+     * panels of 8 rows ({@link HalfMatmul#pack}) while the allowance lasts and its shape allows,
+     * else left in its (mapped) buffers. Either way the same bits reach the same tiles, so results
+     * do not depend on where a weight lives.
+     */
+    @Override
+    public Weight weight(StoredTensor data, int rows, int cols) {
+        CpuWeight w = CpuWeight.of(data, rows, cols);
+        if (!w.onHeap() && HalfMatmul.packable(rows, cols) && heapWeights.take(w.bytes(), data.toString())) {
+            return w.packed();
+        }
+        return w;
     }
 
     @Override

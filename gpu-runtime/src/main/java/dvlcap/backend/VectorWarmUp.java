@@ -53,6 +53,7 @@ final class VectorWarmUp {
              Weight w = b.weight(java.util.Arrays.copyOf(ws, 16 * dim), 16, dim);
              Weight wOdd = b.weight(ws, 16, odd);
              Weight wBf16 = b.weight(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
+             Weight wBf16Mapped = CpuWeight.of(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
              Tensor q = b.upload(java.util.Arrays.copyOf(xs, 3 * heads * headDim));
              Tensor k = b.upload(java.util.Arrays.copyOf(ws, keys * headDim));
              Tensor v = b.upload(java.util.Arrays.copyOfRange(ws, 7, 7 + keys * headDim));
@@ -72,8 +73,10 @@ final class VectorWarmUp {
                 b.swiglu(y, g, x, c % 2 == 0 ? dim : odd);
                 b.add(y, x, c % 2 == 0 ? dim : odd);
                 b.matmul(out, x, c % 2 == 0 ? w : wOdd, null, c % 3 == 0 ? 4 : 1);
-                // a checkpoint's bf16 weights run HalfMatmul's tiles (1 row: 1x8, 4 rows: 4x2)
-                b.matmul(out, x, wBf16, null, c % 3 == 0 ? 4 : 1);
+                // a checkpoint's bf16 weights run HalfMatmul's tiles: packed onto the heap (1 row:
+                // 1x8, 4 rows: 2x4), or staged from the mapping when the heap allowance is spent
+                // (1 row: 1x8, 4 rows: 4x2)
+                b.matmul(out, x, c % 4 < 2 ? wBf16 : wBf16Mapped, null, c % 3 == 0 ? 4 : 1);
                 if (c % 2 == 0) {
                     b.batchedAttention(att, q, k, v, layout, heads, 1, headDim);
                 } else {

@@ -99,7 +99,7 @@ public final class BenchCommand {
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
         valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "warmup", "images",
-                VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
+                VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
             out.printf(HELP, String.join(", ", ModelShapes.names()), KvBudget.HELP);

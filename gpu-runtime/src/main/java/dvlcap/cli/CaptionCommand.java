@@ -47,7 +47,7 @@ public final class CaptionCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new java.util.HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of(ModelFlag.NAME, BatchSizeFlag.NAME, "prompt", BackendFlag.NAME, KvBudgetFlag.NAME,
+        valued.addAll(Set.of(ModelFlag.NAME, BatchSizeFlag.NAME, "prompt", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, KvBudgetFlag.NAME,
                 VisionQueueFlag.NAME));
         Args a = Args.parse("caption", argv, valued, Set.of("json", "help"));
         if (a.flag("help")) {

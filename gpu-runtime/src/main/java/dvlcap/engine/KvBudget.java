@@ -69,18 +69,34 @@ public record KvBudget(long bytes, double fraction) implements java.io.Serializa
             }
             return ofFraction(value);
         }
-        int shift = switch (suffix) {
+        double bytes = value * (1L << shift(suffix));
+        if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("--kv-budget '" + text + "': " + (bytes < 1 ? "below one byte" : "too large"));
+        }
+        return ofBytes((long) bytes);
+    }
+
+    /**
+     * A byte count written with an optional k/m/g/t (binary) suffix, such as {@code 2g} or
+     * {@code 512m}, as {@code --kv-budget} reads one; -1 when {@code text} is not of that form.
+     */
+    public static long parseBytes(String text) {
+        Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return -1;
+        }
+        double bytes = Double.parseDouble(m.group(1)) * (1L << shift(m.group(2)));
+        return bytes > Long.MAX_VALUE / 2 ? -1 : (long) bytes;
+    }
+
+    private static int shift(String suffix) {
+        return switch (suffix) {
             case "k" -> 10;
             case "m" -> 20;
             case "g" -> 30;
             case "t" -> 40;
             default -> 0;
         };
-        double bytes = value * (1L << shift);
-        if (bytes < 1 || bytes > Long.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("--kv-budget '" + text + "': " + (bytes < 1 ? "below one byte" : "too large"));
-        }
-        return ofBytes((long) bytes);
     }
 
     public boolean isAuto() {

@@ -216,6 +216,64 @@ class HalfWeightKernelsTest {
         }
     }
 
+    /**
+     * A weight copied onto the heap in panels holds the same bits in another order, and every tile
+     * reads them in the same order of operations: results are bitwise those of the mapped weight,
+     * for single rows (the 1x8 tile), row blocks (4x2, f16's 4x1), leftovers, and the parallel
+     * path whose parts split the panels.
+     */
+    @Test
+    void weightPackedInPanelsGivesTheBitsOfItsMappedWeight() {
+        int step = 2 * VectorBackend.lanes();
+        Backend mappedOnly = new VectorBackend(0);
+        for (DType dt : HALVES) {
+            for (int[] s : new int[][] {{8, step}, {16, 3 * step}, {40, 896}, {24, 5 * step}, {1024, 512}}) {
+                int m = s[0], n = s[1];
+                float[] w = weights(m * n), bias = rand.gaussian(m);
+                // buffers of 5 rows: panels are packed across buffer ends
+                CpuWeight mapped = (CpuWeight) mappedOnly.weight(HalfWeights.stored(dt, w, m, n, 5), m, n);
+                CpuWeight packed = mapped.packed();
+                assertTrue(mapped.panels() == null && packed.panels() != null, "one mapped, one packed");
+                for (int rows : new int[] {1, 2, 4, 5, 9}) {
+                    float[] x = rand.gaussian(rows * n);
+                    assertArrayEquals(matmul(vec, x, mapped, bias, rows), matmul(vec, x, packed, bias, rows), 0f,
+                            dt + " " + m + "x" + n + " rows=" + rows);
+                }
+                // the embedding gather still reads the rows, from the buffers
+                float[] row = new float[n], want = new float[n];
+                packed.readRow(m - 1, row, 0);
+                mapped.readRow(m - 1, want, 0);
+                assertArrayEquals(want, row, 0f);
+            }
+        }
+    }
+
+    /**
+     * The heap allowance: packable 16-bit weights go onto the heap while they fit, the rest stay
+     * mapped (and still compute the same), float32 and unpackable shapes take none of it, and a
+     * backend asked for none packs nothing.
+     */
+    @Test
+    void heapAllowanceDecidesWhichSixteenBitWeightsArePacked() {
+        int step = 2 * VectorBackend.lanes(), m = 16, n = 2 * step, bytes = m * n * 2;
+        Backend b = new VectorBackend(bytes + bytes / 2);
+        float[] w = weights(m * n);
+        CpuWeight unpackable = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, weights(9 * n), 9, n, 9), 9, n);
+        CpuWeight first = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+        CpuWeight second = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+        CpuWeight f32 = (CpuWeight) b.weight(HalfWeights.stored(DType.F32, w, m, n, m), m, n);
+        assertTrue(unpackable.panels() == null, "9 rows are not whole panels");
+        assertTrue(first.panels() != null, "the first fits");
+        assertTrue(second.panels() == null, "the second would pass the allowance");
+        assertTrue(f32.onHeap() && f32.panels() == null);
+        float[] x = rand.gaussian(3 * n);
+        assertArrayEquals(matmul(b, x, first, null, 3), matmul(b, x, second, null, 3), 0f);
+        CpuWeight none = (CpuWeight) new VectorBackend(0).weight(HalfWeights.stored(DType.F16, w, m, n, m), m, n);
+        assertTrue(none.panels() == null, "--heap-weights none");
+        CpuWeight scalar = (CpuWeight) ref.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+        assertTrue(scalar.panels() == null, "the scalar reference reads the buffers");
+    }
+
     @Test
     void halfMatmulResultDoesNotChangeOnceCompiled() {
         int n = 45, m = 9;

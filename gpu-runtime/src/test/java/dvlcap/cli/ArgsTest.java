@@ -21,7 +21,7 @@ class ArgsTest {
 
     static {
         Set<String> v = new HashSet<>(DecodingFlags.VALUED);
-        v.addAll(Set.of(BackendFlag.NAME, KvBudgetFlag.NAME, BatchSizeFlag.NAME, ModelFlag.NAME, "conf"));
+        v.addAll(Set.of(BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, KvBudgetFlag.NAME, BatchSizeFlag.NAME, ModelFlag.NAME, "conf"));
         VALUED = Set.copyOf(v);
     }
 
@@ -34,7 +34,7 @@ class ArgsTest {
     void spacedAndEqualsFormsParseIdentically() {
         String[][] flags = {{"decoder", "speculative"}, {"block-size", "8"}, {"steps", "4"}, {"remasking", "STATIC"},
                 {"threshold", "0.7"}, {"max-new-tokens", "33"}, {"temperature", "0.5"}, {"top-k", "5"},
-                {"top-p", "0.9"}, {"seed", "-7"}, {"sub-block", "2"}, {"backend", "Scalar"}, {"kv-budget", "512m"},
+                {"top-p", "0.9"}, {"seed", "-7"}, {"sub-block", "2"}, {"backend", "Scalar"}, {"heap-weights", "3g"}, {"kv-budget", "512m"},
                 {"batch-size", "3"}, {"model", "/m"}};
         List<String> spaced = new ArrayList<>(), equals = new ArrayList<>();
         for (String[] f : flags) {
@@ -47,7 +47,7 @@ class ArgsTest {
                 0.5f, 5, 0.9f, -7L, 2);
         assertEquals(want, DecodingFlags.settings(a));
         assertEquals(want, DecodingFlags.settings(b));
-        assertEquals(BackendRequest.of("scalar"), BackendFlag.request(a));
+        assertEquals(BackendRequest.of("scalar").withHeapWeights(3L << 30), BackendFlag.request(a));
         assertEquals(BackendFlag.request(a), BackendFlag.request(b));
         assertEquals(KvBudget.ofBytes(512L << 20), KvBudgetFlag.of(a));
         assertEquals(KvBudgetFlag.of(a), KvBudgetFlag.of(b));
@@ -93,6 +93,16 @@ class ArgsTest {
     }
 
     @Test
+    void heapWeightsTakeBytesNoneOrAuto() {
+        assertEquals(BackendRequest.AUTO_HEAP_WEIGHTS, BackendFlag.request(parse()).heapWeightBytes());
+        assertEquals(BackendRequest.AUTO_HEAP_WEIGHTS, BackendFlag.request(parse("--heap-weights", "AUTO")).heapWeightBytes());
+        assertEquals(0, BackendFlag.request(parse("--heap-weights", "none")).heapWeightBytes());
+        assertEquals(0, BackendFlag.request(parse("--heap-weights=0")).heapWeightBytes());
+        assertEquals(512L << 20, BackendFlag.request(parse("--heap-weights", "512m")).heapWeightBytes());
+        assertEquals(12345, BackendFlag.request(parse("--heap-weights", "12345")).heapWeightBytes());
+    }
+
+    @Test
     void badValuesSayWhatIsAllowed() {
         assertTrue(assertThrows(Args.UsageException.class, () -> BatchSizeFlag.of(parse("--batch-size=0")))
                 .getMessage().startsWith("--batch-size must be an integer >= 1"));
@@ -100,6 +110,10 @@ class ArgsTest {
                 .getMessage().contains("--top-p must be in (0, 1]"));
         assertTrue(assertThrows(Args.UsageException.class, () -> KvBudgetFlag.of(parse("--kv-budget", "lots")))
                 .getMessage().contains("--kv-budget 'lots'"));
+        for (String bad : new String[] {"lots", "-1", "0.5", "2x"}) {
+            assertTrue(assertThrows(Args.UsageException.class, () -> BackendFlag.request(parse("--heap-weights", bad)))
+                    .getMessage().contains("--heap-weights '" + bad + "': expected bytes with an optional k/m/g/t suffix"));
+        }
         assertTrue(assertThrows(Args.UsageException.class, () -> DecodingFlags.settings(parse("--decoder=beam")))
                 .getMessage().contains("--decoder must be one of block, ar, speculative, got 'beam'"));
     }

@@ -182,7 +182,7 @@ public final class CaptionJob {
                 CaptionsTableSchema.SUB_BLOCK, CaptionsTableSchema.DVLCAP_VERSION).limit(1).collectAsList();
         if (first.isEmpty()) {
             DecodingSettings d = options.decodingSettings();
-            return new CaptionProvenance(new ModelIdentity(new Path(options.model()).getName(), ""), options.backend(),
+            return new CaptionProvenance(new ModelIdentity(new Path(options.model()).getName(), ""), options.backend().name(),
                     d.decoder().name().toLowerCase(Locale.ROOT), d.blockSize(), d.steps(),
                     d.remasking().name().toLowerCase(Locale.ROOT), CaptionProvenance.decimal(d.threshold()),
                     d.subBlock(), DvlcapVersion.get());

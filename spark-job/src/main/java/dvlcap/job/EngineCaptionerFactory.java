@@ -37,12 +37,11 @@ public final class EngineCaptionerFactory implements CaptionerFactory {
     }
 
     /**
-     * The backend request of a task: {@code backend} as asked, "auto" made "cuda" when Spark gave
+     * The backend request of a task: {@code asked} as asked, "auto" made "cuda" when Spark gave
      * the task GPU {@code gpu}, and that GPU's ordinal as the request's device (unless the run asked
      * for the CPU). Without a GPU address the device is left to the engine's default.
      */
-    static BackendRequest request(String backend, String gpu, String visibleDevices) {
-        BackendRequest asked = BackendRequest.of(backend);
+    static BackendRequest request(BackendRequest asked, String gpu, String visibleDevices) {
         if (gpu == null || asked.name().equals("cpu") || asked.name().equals("vector")
                 || asked.name().equals("scalar")) {
             return asked;
@@ -53,7 +52,7 @@ public final class EngineCaptionerFactory implements CaptionerFactory {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Spark GPU address '" + gpu + "' is not a device index (0, 1, ...)");
         }
-        return new BackendRequest("cuda", ordinal, asked.memoryLimitBytes());
+        return new BackendRequest("cuda", ordinal, asked.memoryLimitBytes(), asked.heapWeightBytes());
     }
 
     /** The CUDA ordinal of a GPU address: its position in CUDA_VISIBLE_DEVICES when set, else itself. */

@@ -15,7 +15,7 @@ import java.io.Serializable;
  * @param factoryClass the {@link CaptionerFactory} implementation
  */
 public record EngineSpec(String model, String modelCache, DecodingSettings settings, int maxBatch, String prompt,
-                         String backend, KvBudget kvBudget, String factoryClass)
+                         dvlcap.backend.BackendRequest backend, KvBudget kvBudget, String factoryClass)
         implements Serializable {
 
     /** The default captioner: the dvlcap engine. */

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param references   manifest.jsonl with reference captions; null = no quality scores
  * @param partitions   0 = chosen from the input size and the cluster's parallelism
  * @param limit        0 = no limit; else caption the first {@code limit} images by id
- * @param backend      a name of {@link dvlcap.backend.BackendRequest#NAMES}
+ * @param backend      the backend each executor's engine asks for (name, heap for 16-bit weights)
  * @param kvBudget     memory of each engine's KV pool (bytes, a fraction of free memory, or auto)
  * @param sparkConf    extra Spark settings ({@code --conf k=v})
  * @param show         captions printed after the summary
@@ -30,7 +30,7 @@ import java.util.Map;
 public record JobOptions(String input, InputFormat inputFormat, String imageColumn, String idColumn,
                          String output, String model, String modelCache,
                          DecodingSettings decoding, int batchSize, String prompt, String references, int partitions, boolean resume,
-                         long limit, String master, String backend, KvBudget kvBudget, double progressSeconds,
+                         long limit, String master, dvlcap.backend.BackendRequest backend, KvBudget kvBudget, double progressSeconds,
                          Map<String, String> sparkConf, int show, boolean report) implements Serializable {
 
     /** How {@code --input} is read. */

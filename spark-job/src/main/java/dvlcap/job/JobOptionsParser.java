@@ -64,7 +64,7 @@ public final class JobOptionsParser {
 
     static {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of(ModelFlag.NAME, BatchSizeFlag.NAME, BackendFlag.NAME, KvBudgetFlag.NAME));
+        valued.addAll(Set.of(ModelFlag.NAME, BatchSizeFlag.NAME, BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, KvBudgetFlag.NAME));
         Set<String> switches = new HashSet<>();
         for (Option o : OPTIONS) {
             (o.value() == null ? switches : valued).add(o.name().substring(2));
@@ -145,7 +145,7 @@ public final class JobOptionsParser {
         int batchSize = BatchSizeFlag.of(a);
         int partitions = a.integer("partitions", 0, 1);
         long limit = a.longValue("limit", 0, 1);
-        String backend = BackendFlag.name(a);
+        dvlcap.backend.BackendRequest backend = BackendFlag.request(a);
         KvBudget kvBudget = KvBudgetFlag.of(a);
         double progress = a.real("progress-seconds", 5, 0, Double.MAX_VALUE);
         Map<String, String> conf = new LinkedHashMap<>();

@@ -323,7 +323,7 @@ public final class Captioner extends Transformer implements DefaultParamsWritabl
         String factory = spark.conf().get(CaptionJob.FACTORY_CONF, EngineSpec.ENGINE_FACTORY);
         int batch = getBatchSize();
         EngineSpec spec = new EngineSpec(model, getOrDefault(modelCache), decodingSettings(), batch,
-                isDefined(prompt) ? getOrDefault(prompt) : null, getOrDefault(backend), KvBudget.auto(), factory);
+                isDefined(prompt) ? getOrDefault(prompt) : null, BackendRequest.of(getOrDefault(backend)), KvBudget.auto(), factory);
         PartitionCaptioner captioner = new PartitionCaptioner(spec, new HadoopConf(hadoop), uid, batch,
                 spark.sparkContext().longAccumulator(uid + ".images"),
                 spark.sparkContext().longAccumulator(uid + ".errors"));

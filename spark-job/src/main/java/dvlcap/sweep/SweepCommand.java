@@ -64,7 +64,7 @@ public final class SweepCommand {
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Args a = Args.parse("sweep", argv, Set.of("grid", "corpus", "input", "references", "output", ModelFlag.NAME,
-                "limit", "warmup", BackendFlag.NAME), Set.of("help"));
+                "limit", "warmup", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -73,7 +73,7 @@ public final class SweepCommand {
         SupportedJava.problem().ifPresent(why -> {
             throw new Args.UsageException(why);
         });
-        String backend = BackendFlag.name(a); // before any file is read: a bad value is reported at once
+        dvlcap.backend.BackendRequest backend = BackendFlag.request(a); // before any file is read: a bad value is reported at once
         Path model = ModelFlag.path(a);
         SweepGrid grid = GridFile.read(Path.of(a.required("grid")));
         Path output = Path.of(a.required("output"));

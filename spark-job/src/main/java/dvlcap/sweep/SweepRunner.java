@@ -41,13 +41,13 @@ public final class SweepRunner {
     }
 
     private final Path model;
-    private final String backend;
+    private final dvlcap.backend.BackendRequest backend;
     private final SweepTable table;
     private final PrintStream progress;
     private final int warmup;
 
     /** @param warmup entries captioned untimed before each setting's timed run (eval's --warmup) */
-    public SweepRunner(Path model, String backend, int warmup, SweepTable table, PrintStream progress) {
+    public SweepRunner(Path model, dvlcap.backend.BackendRequest backend, int warmup, SweepTable table, PrintStream progress) {
         this.model = model;
         this.backend = backend;
         this.warmup = warmup;

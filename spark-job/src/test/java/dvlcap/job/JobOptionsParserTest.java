@@ -36,7 +36,7 @@ class JobOptionsParserTest {
         assertEquals(128, o.decodingSettings().maxNewTokens());
         assertEquals(16, o.batchSize());
         assertEquals("local[*]", o.master());
-        assertEquals("auto", o.backend());
+        assertEquals("auto", o.backend().name());
         assertTrue(o.kvBudget().isAuto());
         assertEquals("image", o.imageColumn());
         assertEquals(JobOptions.InputFormat.AUTO, o.inputFormat());
@@ -51,7 +51,7 @@ class JobOptionsParserTest {
                 "--threshold", "0.9", "--max-new-tokens", "64", "--batch-size", "32", "--prompt", "Describe.",
                 "--seed", "-3", "--references", "r.jsonl", "--partitions", "12", "--resume", "--limit", "100",
                 "--master", "local[2]", "--backend", "cuda", "--conf", "spark.a=b=c", "--image-column", "jpg",
-                "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9", "--kv-budget", "512m");
+                "--input-format", "parquet", "--temperature", "0.7", "--top-k", "5", "--top-p", "0.9", "--kv-budget", "512m", "--heap-weights", "2g");
         assertEquals(DecoderKind.AR, o.decodingSettings().decoder());
         assertEquals(8, o.decodingSettings().blockSize());
         assertEquals(4, o.decodingSettings().steps());
@@ -66,7 +66,8 @@ class JobOptionsParserTest {
         assertTrue(o.resume());
         assertEquals(100, o.limit());
         assertEquals("local[2]", o.master());
-        assertEquals("cuda", o.backend());
+        assertEquals("cuda", o.backend().name());
+        assertEquals(2L << 30, o.backend().heapWeightBytes());
         assertEquals(KvBudget.ofBytes(512L << 20), o.kvBudget());
         assertEquals(KvBudget.ofFraction(0.5), parse("--kv-budget=0.5").kvBudget());
         assertEquals(Map.of("spark.a", "b=c"), o.sparkConf());
@@ -80,6 +81,7 @@ class JobOptionsParserTest {
         assertTrue(error("--decoder", "diffusion").contains("--decoder must be one of block, ar"));
         assertTrue(error("--remasking", "random").contains("static, dynamic"));
         assertTrue(error("--backend", "tpu").contains("--backend: unknown backend 'tpu'; allowed: auto, cpu, vector, scalar, cuda"));
+        assertTrue(error("--heap-weights", "half").contains("--heap-weights 'half': expected bytes"));
         assertTrue(error("--kv-budget", "lots").contains("--kv-budget 'lots': expected bytes with an optional"));
         assertTrue(error("--block-size", "0").contains("--block-size must be an integer >= 1"));
         assertTrue(error("--batch-size", "many").contains("--batch-size must be an integer >= 1"));

@@ -75,7 +75,7 @@ class PartitionCaptionerTest {
                                          LongAccumulator failed) throws Exception {
         Path model = Files.createDirectories(dir.resolve("m"));
         EngineSpec spec = new EngineSpec(model.toString(), dir.resolve("cache").toString(),
-                DecodingSettings.defaults().withMaxNewTokens(16), 5, null, "cpu", KvBudget.auto(), factory.getName());
+                DecodingSettings.defaults().withMaxNewTokens(16), 5, null, dvlcap.backend.BackendRequest.of("cpu"), KvBudget.auto(), factory.getName());
         return new PartitionCaptioner(spec, new HadoopConf(new Configuration()), "r", 5, done, failed);
     }
 

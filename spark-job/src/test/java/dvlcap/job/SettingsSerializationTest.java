@@ -51,13 +51,15 @@ class SettingsSerializationTest {
         EngineSpec back = roundTrip(spec);
         assertEquals(spec, back);
         assertEquals(options().decoding(), back.settings());
-        assertEquals("scalar", back.backend());
+        assertEquals("scalar", back.backend().name());
         assertEquals(5, back.maxBatch());
     }
 
     @Test
-    void backendRequestSurvivesWithItsDeviceAndLimit() throws Exception {
+    void backendRequestSurvivesWithItsDeviceAndLimits() throws Exception {
         BackendRequest r = BackendRequest.of("cuda").onDevice(2).withMemoryLimit(1L << 30);
         assertEquals(r, roundTrip(r));
+        BackendRequest cpu = BackendRequest.of("cpu").withHeapWeights(3L << 30);
+        assertEquals(3L << 30, roundTrip(cpu).heapWeightBytes());
     }
 }

@@ -26,8 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Linear layer: Qwen2.5-0.5B q/o (896x896), k/v (896x128), gate/up (896x4864), down (4864x896),
  * and the tiny test model (128x128, 64x64). Throughput is calls per second; one call is
  * {@code 2 * rows * in * out} floating-point operations (docs/BENCHMARKS.md converts to GFLOP/s).
- * {@code dtype=bf16} holds the weight as bf16 in a direct buffer, as a mapped checkpoint does
- * ({@code -p dtype=f32,bf16} compares them; other shapes with e.g. {@code -p shape=3584x18944}).
+ * {@code dtype=bf16} holds the weight as bf16 in a direct buffer, as a mapped checkpoint does, which
+ * the vector backend copies onto the heap in panels ({@code --heap-weights}' default);
+ * {@code bf16-mapped} leaves it in the buffer ({@code --heap-weights none}). {@code -p
+ * dtype=f32,bf16,bf16-mapped} compares them; other shapes with e.g. {@code -p shape=3584x18944}.
+ * {@code weights=24} cycles through 24 distinct weights, so that they come from memory as in a
+ * forward rather than from cache.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp CLASSPATH org.openjdk.jmh.Main MatmulBenchmark</pre>
  */
@@ -51,30 +55,41 @@ public class MatmulBenchmark {
     @Param({"f32"})
     public String dtype;
 
+    @Param({"1"})
+    public int weights;
+
     private Backend b;
     private Tensor x, out;
-    private Weight w;
+    private Weight[] w;
+    private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
         String[] d = shape.split("x");
         int in = Integer.parseInt(d[0]), outDim = Integer.parseInt(d[1]);
-        b = backend.equals("vector") ? new VectorBackend() : new ScalarBackend();
+        b = !backend.equals("vector") ? new ScalarBackend()
+                : dtype.equals("bf16-mapped") ? new VectorBackend(0) : new VectorBackend();
         Random r = new Random(1);
-        float[] xs = new float[rows * in], ws = new float[outDim * in];
+        float[] xs = new float[rows * in];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = (float) r.nextGaussian();
         }
-        for (int i = 0; i < ws.length; i++) {
-            ws[i] = (float) r.nextGaussian() * 0.02f;
+        w = new Weight[weights];
+        for (int k = 0; k < weights; k++) {
+            float[] ws = new float[outDim * in];
+            for (int i = 0; i < ws.length; i++) {
+                ws[i] = (float) r.nextGaussian() * 0.02f;
+            }
+            w[k] = dtype.startsWith("bf16") ? b.weight(StoredTensor.ofBf16(ws, outDim, in), outDim, in)
+                    : b.weight(ws, outDim, in);
         }
         x = b.upload(xs);
-        w = dtype.equals("bf16") ? b.weight(StoredTensor.ofBf16(ws, outDim, in), outDim, in) : b.weight(ws, outDim, in);
         out = b.allocate(rows * outDim);
     }
 
     @Benchmark
     public void matmul() {
-        b.matmul(out, x, w, null, rows);
+        b.matmul(out, x, w[next], null, rows);
+        next = next + 1 == w.length ? 0 : next + 1;
     }
 }

@@ -90,7 +90,7 @@ public final class EvalCommand {
 
     public static int run(String[] argv, PrintStream out, PrintStream err) throws IOException {
         Args a = Args.parse("eval", argv, Set.of(ModelFlag.NAME, "corpus", "limit", "warmup", BatchSizeFlag.NAME,
-                "max-new-tokens", "block-size", "thresholds", "configs", BackendFlag.NAME, "sub-block",
+                "max-new-tokens", "block-size", "thresholds", "configs", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, "sub-block",
                 "sub-block-thresholds"),
                 Set.of("json", "help"));
         if (a.flag("help")) {
