@@ -14,9 +14,10 @@ import java.util.Locale;
  *                         {@link #DEFAULT_DEVICE}: environment variable DVLCAP_CUDA_DEVICE, else 0
  * @param memoryLimitBytes most device bytes a CUDA backend may hold; {@link Long#MAX_VALUE} = the card's
  * @param heapWeightBytes  most bytes of bf16/f16 weights the Vector API backend copies onto the heap
- *                         in its panel layout (read at f32's byte rate instead of through a staging
- *                         copy of the mapped file); the rest stay memory-mapped. 0: none;
- *                         {@link #AUTO_HEAP_WEIGHTS}: half the maximum heap. Other backends ignore it.
+ *                         in its panel layout at their first matmul (read faster than through a
+ *                         staging copy of the mapped file); the rest stay memory-mapped. 0 (the
+ *                         default): none; {@link #AUTO_HEAP_WEIGHTS}: a quarter of the maximum heap.
+ *                         Other backends ignore it.
  */
 public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes, long heapWeightBytes)
         implements Serializable {
@@ -27,7 +28,7 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes,
     /** {@link #cudaDevice} when the request does not pin one. */
     public static final int DEFAULT_DEVICE = -1;
 
-    /** {@link #heapWeightBytes} when the backend decides: half the maximum heap. */
+    /** {@link #heapWeightBytes} for a quarter of the maximum heap. */
     public static final long AUTO_HEAP_WEIGHTS = -1;
 
     public BackendRequest {
@@ -43,9 +44,9 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes,
         }
     }
 
-    /** A request that leaves the heap weights to the backend ({@link #AUTO_HEAP_WEIGHTS}). */
+    /** A request that keeps every 16-bit weight memory-mapped ({@link #heapWeightBytes} 0). */
     public BackendRequest(String name, int cudaDevice, long memoryLimitBytes) {
-        this(name, cudaDevice, memoryLimitBytes, AUTO_HEAP_WEIGHTS);
+        this(name, cudaDevice, memoryLimitBytes, 0);
     }
 
     /** {@code name} on the default device, without a memory limit. */
@@ -66,7 +67,7 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes,
         return new BackendRequest(name, cudaDevice, bytes, heapWeightBytes);
     }
 
-    /** The same request with at most {@code bytes} of 16-bit weights on the heap ({@link #AUTO_HEAP_WEIGHTS}: half the heap). */
+    /** The same request with at most {@code bytes} of 16-bit weights on the heap ({@link #AUTO_HEAP_WEIGHTS}: a quarter of the heap). */
     public BackendRequest withHeapWeights(long bytes) {
         return new BackendRequest(name, cudaDevice, memoryLimitBytes, bytes);
     }

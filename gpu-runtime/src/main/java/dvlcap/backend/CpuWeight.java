@@ -22,7 +22,9 @@ public final class CpuWeight implements Weight {
     private final ByteBuffer[] chunks;
     private final int rowsPerChunk;
     /** A 16-bit weight's bits on the heap in panels of 8 rows ({@link HalfMatmul#pack}), or null. */
-    private final int[] panels;
+    private volatile int[] panels;
+    /** Where the heap for {@link #panels} comes from, until the first matmul asks; null: stay mapped. */
+    private HeapWeightAllowance allowance;
 
     public CpuWeight(float[] data, int rows, int cols) {
         if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
@@ -72,6 +74,36 @@ public final class CpuWeight implements Weight {
                     + (data != null ? " float32" : ""));
         }
         return panels != null ? this : new CpuWeight(this, HalfMatmul.pack(this));
+    }
+
+    /**
+     * Lets this 16-bit weight be packed onto the heap out of {@code allowance} the first time a
+     * matmul reads it ({@link #packIfAllowed}): weights only gathered from (an untied embedding
+     * table) never take heap, and loading a model stays a mapping.
+     */
+    void allowPacking(HeapWeightAllowance allowance) {
+        if (data == null && HalfMatmul.packable(rows, cols)) {
+            this.allowance = allowance;
+        }
+    }
+
+    /** Packs this weight in place if it was allowed to and the allowance still has room; once per weight. */
+    void packIfAllowed() {
+        if (panels == null && allowance != null) {
+            synchronized (this) {
+                if (panels == null && allowance != null) {
+                    if (allowance.take(bytes(), toString())) {
+                        panels = HalfMatmul.pack(this);
+                    }
+                    allowance = null;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (data != null ? "F32" : bf16 ? "BF16" : "F16") + " weight " + rows + "x" + cols;
     }
 
     /** Bytes of the elements as held: 4 per float32 weight, 2 per 16-bit one. */

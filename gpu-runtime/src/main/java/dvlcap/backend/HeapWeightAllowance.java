@@ -18,9 +18,9 @@ final class HeapWeightAllowance {
     private final AtomicLong taken = new AtomicLong();
     private final AtomicBoolean refusedOnce = new AtomicBoolean();
 
-    /** At most {@code bytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS}: half the maximum heap now. */
+    /** At most {@code bytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS}: a quarter of the maximum heap now. */
     HeapWeightAllowance(long bytes) {
-        this.limit = bytes == BackendRequest.AUTO_HEAP_WEIGHTS ? Runtime.getRuntime().maxMemory() / 2 : bytes;
+        this.limit = bytes == BackendRequest.AUTO_HEAP_WEIGHTS ? Runtime.getRuntime().maxMemory() / 4 : bytes;
         if (limit < 0) {
             throw new IllegalArgumentException("heap for 16-bit weights must be >= 0 bytes, got " + bytes);
         }

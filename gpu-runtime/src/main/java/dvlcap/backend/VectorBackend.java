@@ -15,14 +15,14 @@ public final class VectorBackend extends CpuBackend {
     private final WorkerPool pool;
     private final HeapWeightAllowance heapWeights;
 
-    /** The backend with the default heap for 16-bit weights (half the maximum heap). */
+    /** The backend with every 16-bit weight left memory-mapped (the default). */
     public VectorBackend() {
-        this(BackendRequest.AUTO_HEAP_WEIGHTS);
+        this(0);
     }
 
     /**
      * The backend copying at most {@code heapWeightBytes} of bf16/f16 weights onto the heap
-     * ({@link BackendRequest#heapWeightBytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS} for half the heap).
+     * ({@link BackendRequest#heapWeightBytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS} for a quarter of the heap).
      */
     public VectorBackend(long heapWeightBytes) {
         this(WorkerPool.shared(), new HeapWeightAllowance(heapWeightBytes));
@@ -30,7 +30,7 @@ public final class VectorBackend extends CpuBackend {
     }
 
     VectorBackend(WorkerPool pool) {
-        this(pool, new HeapWeightAllowance(BackendRequest.AUTO_HEAP_WEIGHTS));
+        this(pool, new HeapWeightAllowance(0));
     }
 
     private VectorBackend(WorkerPool pool, HeapWeightAllowance heapWeights) {
@@ -58,17 +58,15 @@ public final class VectorBackend extends CpuBackend {
     }
 
     /**
-     * Float32 on the heap as on every CPU backend; a bf16/f16 weight is copied onto the heap in
-     * panels of 8 rows ({@link HalfMatmul#pack}) while the allowance lasts and its shape allows,
-     * else left in its (mapped) buffers. Either way the same bits reach the same tiles, so results
-     * do not depend on where a weight lives.
+     * Float32 on the heap as on every CPU backend; a bf16/f16 weight stays in its (mapped) buffers
+     * and is copied onto the heap in panels of 8 rows ({@link HalfMatmul#pack}) when a matmul
+     * first reads it, while the allowance lasts and its shape allows. Either way the same bits
+     * reach the same tiles, so results do not depend on where a weight lives.
      */
     @Override
     public Weight weight(StoredTensor data, int rows, int cols) {
         CpuWeight w = CpuWeight.of(data, rows, cols);
-        if (!w.onHeap() && HalfMatmul.packable(rows, cols) && heapWeights.take(w.bytes(), data.toString())) {
-            return w.packed();
-        }
+        w.allowPacking(heapWeights);
         return w;
     }
 

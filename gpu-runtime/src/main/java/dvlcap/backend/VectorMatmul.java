@@ -46,6 +46,9 @@ final class VectorMatmul {
         long fmas = (long) rows * n * m;
         boolean parallel = fmas >= PARALLEL_MIN_FMAS || (long) n * m >= PARALLEL_MIN_WEIGHTS;
         int parts = !parallel ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
+        if (!w.onHeap()) {
+            w.packIfAllowed(); // before the parts start, so they all read the same copy
+        }
         // 16-bit weights read x in HalfMatmul's even/odd order: permute it once for all parts
         float[] xin = w.onHeap() ? x : HalfMatmul.split(x, rows, n);
         if (parts == 1) {

@@ -52,7 +52,7 @@ final class VectorWarmUp {
              Tensor norm = b.upload(java.util.Arrays.copyOf(ws, odd)); Tensor out = b.allocate(4 * 16);
              Weight w = b.weight(java.util.Arrays.copyOf(ws, 16 * dim), 16, dim);
              Weight wOdd = b.weight(ws, 16, odd);
-             Weight wBf16 = b.weight(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
+             Weight wBf16 = CpuWeight.of(StoredTensor.ofBf16(ws, 16, dim), 16, dim).packed();
              Weight wBf16Mapped = CpuWeight.of(StoredTensor.ofBf16(ws, 16, dim), 16, dim);
              Tensor q = b.upload(java.util.Arrays.copyOf(xs, 3 * heads * headDim));
              Tensor k = b.upload(java.util.Arrays.copyOf(ws, keys * headDim));

@@ -249,9 +249,10 @@ class HalfWeightKernelsTest {
     }
 
     /**
-     * The heap allowance: packable 16-bit weights go onto the heap while they fit, the rest stay
-     * mapped (and still compute the same), float32 and unpackable shapes take none of it, and a
-     * backend asked for none packs nothing.
+     * The heap allowance: packable 16-bit weights go onto the heap at their first matmul while
+     * they fit, the rest stay mapped (and still compute the same), weights never multiplied
+     * (an embedding table) and float32 and unpackable shapes take none of it, and a backend asked
+     * for none packs nothing.
      */
     @Test
     void heapAllowanceDecidesWhichSixteenBitWeightsArePacked() {
@@ -262,15 +263,26 @@ class HalfWeightKernelsTest {
         CpuWeight first = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
         CpuWeight second = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
         CpuWeight f32 = (CpuWeight) b.weight(HalfWeights.stored(DType.F32, w, m, n, m), m, n);
+        CpuWeight gathered = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+        b.embed(b.allocate(2 * n), 0, gathered, new int[] {3, 1}, 2);
+        float[] x = rand.gaussian(3 * n);
+        assertTrue(first.panels() == null, "nothing is packed at load");
+        float[] firstOut = matmul(b, x, first, null, 3);
+        float[] secondOut = matmul(b, x, second, null, 3);
+        matmul(b, rand.gaussian(9 * n), unpackable, null, 1);
+        assertTrue(gathered.panels() == null, "an embedding table only gathered from stays mapped");
         assertTrue(unpackable.panels() == null, "9 rows are not whole panels");
         assertTrue(first.panels() != null, "the first fits");
         assertTrue(second.panels() == null, "the second would pass the allowance");
         assertTrue(f32.onHeap() && f32.panels() == null);
-        float[] x = rand.gaussian(3 * n);
-        assertArrayEquals(matmul(b, x, first, null, 3), matmul(b, x, second, null, 3), 0f);
-        CpuWeight none = (CpuWeight) new VectorBackend(0).weight(HalfWeights.stored(DType.F16, w, m, n, m), m, n);
+        assertArrayEquals(firstOut, secondOut, 0f);
+        assertArrayEquals(firstOut, matmul(b, x, first, null, 3), 0f, "the packed copy computes what the mapping did");
+        Backend noHeap = new VectorBackend(0);
+        CpuWeight none = (CpuWeight) noHeap.weight(HalfWeights.stored(DType.F16, w, m, n, m), m, n);
+        matmul(noHeap, x, none, null, 3);
         assertTrue(none.panels() == null, "--heap-weights none");
         CpuWeight scalar = (CpuWeight) ref.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+        matmul(ref, x, scalar, null, 3);
         assertTrue(scalar.panels() == null, "the scalar reference reads the buffers");
     }
 

@@ -94,7 +94,7 @@ class ArgsTest {
 
     @Test
     void heapWeightsTakeBytesNoneOrAuto() {
-        assertEquals(BackendRequest.AUTO_HEAP_WEIGHTS, BackendFlag.request(parse()).heapWeightBytes());
+        assertEquals(0, BackendFlag.request(parse()).heapWeightBytes());
         assertEquals(BackendRequest.AUTO_HEAP_WEIGHTS, BackendFlag.request(parse("--heap-weights", "AUTO")).heapWeightBytes());
         assertEquals(0, BackendFlag.request(parse("--heap-weights", "none")).heapWeightBytes());
         assertEquals(0, BackendFlag.request(parse("--heap-weights=0")).heapWeightBytes());

@@ -1,6 +1,7 @@
 package dvlcap.bench.jmh;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.BackendRequest;
 import dvlcap.backend.ScalarBackend;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.VectorBackend;
@@ -27,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * and the tiny test model (128x128, 64x64). Throughput is calls per second; one call is
  * {@code 2 * rows * in * out} floating-point operations (docs/BENCHMARKS.md converts to GFLOP/s).
  * {@code dtype=bf16} holds the weight as bf16 in a direct buffer, as a mapped checkpoint does, which
- * the vector backend copies onto the heap in panels ({@code --heap-weights}' default);
- * {@code bf16-mapped} leaves it in the buffer ({@code --heap-weights none}). {@code -p
+ * the vector backend copies onto the heap in panels at the first call ({@code --heap-weights auto});
+ * {@code bf16-mapped} leaves it in the buffer ({@code --heap-weights none}, the default). {@code -p
  * dtype=f32,bf16,bf16-mapped} compares them; other shapes with e.g. {@code -p shape=3584x18944}.
  * {@code weights=24} cycles through 24 distinct weights, so that they come from memory as in a
  * forward rather than from cache.
@@ -68,7 +69,7 @@ public class MatmulBenchmark {
         String[] d = shape.split("x");
         int in = Integer.parseInt(d[0]), outDim = Integer.parseInt(d[1]);
         b = !backend.equals("vector") ? new ScalarBackend()
-                : dtype.equals("bf16-mapped") ? new VectorBackend(0) : new VectorBackend();
+                : dtype.equals("bf16") ? new VectorBackend(BackendRequest.AUTO_HEAP_WEIGHTS) : new VectorBackend(0);
         Random r = new Random(1);
         float[] xs = new float[rows * in];
         for (int i = 0; i < xs.length; i++) {
