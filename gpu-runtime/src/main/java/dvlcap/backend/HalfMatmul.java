@@ -104,7 +104,8 @@ final class HalfMatmul {
 
     /**
      * Output features {@code [ob, oe)} for all rows from weight rows held in {@code b}: rows from
-     * {@code first} one after another (a staged block), or the whole weight in panels.
+     * {@code first} one after another (a staged block), or the whole weight in panels (f16 only:
+     * bf16 panels run {@link #panelTiles}).
      */
     private static void tiles(float[] out, float[] xs, int[] b, boolean bf16, float[] bias, int rows, int n, int m,
                               int ob, int oe, int first, boolean panels, float[] acc) {
@@ -129,7 +130,7 @@ final class HalfMatmul {
         }
         for (; r < rows; r++) {
             int o = ob;
-            for (; bf16 && o + 8 <= oe && (!panels || o % PANEL == 0); o += 8) {
+            for (; bf16 && o + 8 <= oe; o += 8) {
                 int w0 = start(o, first, stride, panels);
                 bf16Tile1x8(xs, b, r * n, w0, gap, step, n, acc);
                 finish1x8(out, xs, b, bias, n, m, r, o, w0, gap, acc, 0);
@@ -154,8 +155,8 @@ final class HalfMatmul {
             for (; r + 2 <= rows; r += 2) {
                 for (int h = 0; h < PANEL; h += 4) {
                     bf16Tile2x4(xs, b, r * n, w0 + h * L, n, acc);
-                    finish(out, xs, b, bias, n, m, r, o + h, w0 + h * L, acc, 0);
-                    finish(out, xs, b, bias, n, m, r + 1, o + h, w0 + h * L, acc, 4 * L);
+                    finish2x4(out, bias, m, r, o + h, acc, 0);
+                    finish2x4(out, bias, m, r + 1, o + h, acc, 4 * L);
                 }
             }
             if (r < rows) {
@@ -457,8 +458,7 @@ final class HalfMatmul {
     }
 
     /** Folds, finishes and stores the four accumulators of one x row {@link #bf16Tile2x4} parked in {@code acc} from {@code from} (panels have no tail). */
-    private static void finish(float[] out, float[] xs, int[] b, float[] bias, int n, int m, int r, int o, int w0,
-                               float[] acc, int from) {
+    private static void finish2x4(float[] out, float[] bias, int m, int r, int o, float[] acc, int from) {
         for (int c = 0; c < 4; c++) {
             store(out, bias, m, r, o + c, Lanes.sumParked(acc, from + c * L));
         }
