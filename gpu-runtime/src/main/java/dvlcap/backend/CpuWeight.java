@@ -37,7 +37,6 @@ public final class CpuWeight implements Weight {
         this.bf16 = false;
         this.chunks = null;
         this.rowsPerChunk = 0;
-        this.panels = null;
     }
 
     private CpuWeight(StoredTensor t, int rows, int cols, int rowsPerChunk) {
@@ -50,7 +49,6 @@ public final class CpuWeight implements Weight {
             chunks[i] = t.chunk(i);
         }
         this.rowsPerChunk = rowsPerChunk;
-        this.panels = null;
     }
 
     /** {@code mapped}'s 16-bit weight with its bits also on the heap in panels (its buffers kept for {@link #readRow}). */

@@ -194,7 +194,7 @@ final class HalfMatmul {
                 stageInto(w.chunkOf(o + k), (o + k) % w.rowsPerChunk(), 1, n, panel, k * stride);
             }
             // A plain int loop (the JIT vectorises it) rather than one arraycopy call per L ints.
-            // Repacking runs at 4-5 GB/s; a first pack is slower, bound by faulting in the new
+            // Repacking runs at 2-5 GB/s; a first pack is slower, bound by faulting in the new
             // heap pages (about 0.25 GB/s in this project's VM).
             int at = o * stride;
             for (int s = 0; s < stride; s += L) {
@@ -232,18 +232,12 @@ final class HalfMatmul {
      * unchanged, so results are those of reading the buffer.
      */
     static int[] stage(ByteBuffer chunk, int first, int count, int n) {
-        int[] b = stagingArray(count * stride(n));
-        stageInto(chunk, first, count, n, b, 0);
-        return b;
-    }
-
-    /** This thread's staging array, at least {@code ints} long. */
-    private static int[] stagingArray(int ints) {
         int[] b = STAGE.get();
-        if (b.length < ints) {
-            b = new int[ints];
+        if (b.length < count * stride(n)) {
+            b = new int[count * stride(n)];
             STAGE.set(b);
         }
+        stageInto(chunk, first, count, n, b, 0);
         return b;
     }
 

@@ -26,14 +26,6 @@ final class HeapWeightAllowance {
         }
     }
 
-    long limit() {
-        return limit;
-    }
-
-    long taken() {
-        return taken.get();
-    }
-
     /** Takes {@code bytes} if they fit under the limit with what was taken before; false (and logs, once) if not. */
     boolean take(long bytes, String what) {
         long before;

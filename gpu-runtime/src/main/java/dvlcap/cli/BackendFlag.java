@@ -43,7 +43,7 @@ public final class BackendFlag {
             return 0;
         }
         long bytes = KvBudget.parseBytes(v);
-        if (bytes < 0 || (bytes == 0 && !v.matches("0+"))) {
+        if (bytes < 0) {
             throw new Args.UsageException("--" + HEAP_WEIGHTS + " '" + v
                     + "': expected bytes with an optional k/m/g/t suffix (8g, 512m), none, or auto");
         }

@@ -78,7 +78,8 @@ public record KvBudget(long bytes, double fraction) implements java.io.Serializa
 
     /**
      * A byte count written with an optional k/m/g/t (binary) suffix, such as {@code 2g} or
-     * {@code 512m}, as {@code --kv-budget} reads one; -1 when {@code text} is not of that form.
+     * {@code 512m}, as {@code --kv-budget} reads one; -1 when {@code text} is not of that form or
+     * not a whole number of bytes ({@code 0.5}).
      */
     public static long parseBytes(String text) {
         Matcher m = SIZE.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
@@ -86,7 +87,7 @@ public record KvBudget(long bytes, double fraction) implements java.io.Serializa
             return -1;
         }
         double bytes = Double.parseDouble(m.group(1)) * (1L << shift(m.group(2)));
-        return bytes > Long.MAX_VALUE / 2 ? -1 : (long) bytes;
+        return bytes > Long.MAX_VALUE / 2 || bytes != Math.rint(bytes) ? -1 : (long) bytes;
     }
 
     private static int shift(String suffix) {
