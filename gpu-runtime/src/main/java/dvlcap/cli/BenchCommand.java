@@ -3,7 +3,7 @@ package dvlcap.cli;
 import dvlcap.backend.Backend;
 import dvlcap.backend.BackendRequest;
 import dvlcap.backend.Backends;
-import dvlcap.backend.Tensor;
+import dvlcap.bench.ForwardTimer;
 import dvlcap.bench.ModelShapes;
 import dvlcap.bench.ProcessMemory;
 import dvlcap.bench.RandomCheckpoint;
@@ -23,12 +23,10 @@ import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
 import dvlcap.model.TextConfig;
 import dvlcap.nn.InputRows;
-import dvlcap.nn.KvCache;
 import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
 import dvlcap.nn.Qwen2Model;
 import dvlcap.nn.RopePositions;
-import dvlcap.nn.Segment;
 import dvlcap.nn.VisionEncoder;
 
 import java.awt.image.BufferedImage;
@@ -72,6 +70,11 @@ public final class BenchCommand {
               --context N               prompt tokens per sequence for --shape (default 256)
               --query-tokens LIST       query tokens per sequence for part 1 (default 1,8)
               --iterations N            timed forwards per point in part 1 (default 5, median)
+              --baseline DIR            part 1 also times the model in DIR (say the same shape in
+                                        f32) in this process, one forward of each per round, in
+                                        turn, so that a machine slowing down or speeding up
+                                        weighs on both alike; adds its median ms and the median
+                                        of the rounds' ratios (ms over its ms)
               --warmup N                untimed forwards before them (default 1; on one core the
                                         JIT needs about 10 before the vector kernels are compiled)
               --images N                images decoded per decoder in part 2 (default: batch size)
@@ -98,7 +101,7 @@ public final class BenchCommand {
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
-        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "warmup", "images",
+        valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "warmup", "images", "baseline",
                 VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
         Args a = Args.parse("bench", argv, valued, Set.of("help"));
         if (a.flag("help")) {
@@ -136,6 +139,9 @@ public final class BenchCommand {
         DecodingSettings settings = DecodingFlags.settings(a);
         KvBudget kvBudget = KvBudgetFlag.of(a);
         BackendRequest backendRequest = BackendFlag.request(a);
+        if (a.has("baseline") && a.has("write-checkpoint")) {
+            throw new Args.UsageException("--baseline measures against a model: it does not apply to --write-checkpoint");
+        }
         if (a.has("dtype") && !a.has("write-checkpoint")) {
             throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
                     + " --model loads; --shape alone holds float32 on the heap)");
@@ -156,20 +162,34 @@ public final class BenchCommand {
             Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)
                     : Subject.model(backend, placement.backend(backend), Path.of(a.string("model", null)));
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
-            try (subject) {
+            try (subject; Subject baseline = a.has("baseline")
+                    ? Subject.model(backend, placement.backend(backend), Path.of(a.string("baseline", null))) : null) {
                 out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
                 out.printf(Locale.ROOT, "# load: %.2f s; %s%n", loadSeconds, memory());
+                if (baseline != null) {
+                    out.printf(Locale.ROOT, "# baseline: %s, its forwards in turn with the measured model's (one"
+                            + " each per round, order swapped every round); ratio: median over rounds of ms /"
+                            + " baseline ms%n", baseline.name);
+                }
                 if (subject.vision != null) {
                     out.printf(Locale.ROOT, "# images encoded %s%n", placement.describe());
                 }
                 out.printf(Locale.ROOT, "# forward cost: batch %d, context %d tokens, median of %d after %d untimed (first_ms: the"
                         + " first untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
                         subject.prompt.length, iterations, warmup);
-                out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms");
+                out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms"
+                        + (baseline == null ? "" : "\tbaseline_ms_per_forward\tratio"));
                 for (int q : queries) {
-                    double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations, warmup);
-                    out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, ms[0], ms[0] / (q * batch), ms[1]);
+                    if (baseline == null) {
+                        double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations, warmup);
+                        out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, ms[0], ms[0] / (q * batch), ms[1]);
+                    } else {
+                        double[] ms = pairedForwardMs(backend, subject.lm, baseline.lm, subject.prompt.length, batch, q,
+                                iterations, warmup);
+                        out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f%n", q, ms[0], ms[0] / (q * batch),
+                                ms[1], ms[2], ms[3]);
+                    }
                 }
                 if (!decoders.isEmpty()) {
                     out.printf(Locale.ROOT, "# decoding: %d images, batch %d, max new tokens %d%n", images, batch,
@@ -207,59 +227,53 @@ public final class BenchCommand {
 
     /**
      * Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at
-     * {@code context}, and the ms of the untimed warm-up forward before them.
+     * {@code context}, and the ms of the first untimed warm-up forward.
      */
     private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations,
                                       int warmup) {
-        // one pool for the batch, as the engine has: its forwards make one attention call per layer
-        int pageSize = KvPool.DEFAULT_PAGE_SIZE;
-        try (KvPool pool = lm.newPool(pageSize, batch * ((context + q + pageSize - 1) / pageSize))) {
-            List<KvCache> caches = new ArrayList<>();
-            try {
-                // The cache is taken as full of `context` positions without a prefill: attention costs
-                // the same whatever the keys hold, and a prefill of a big shape would dominate the run.
-                for (int s = 0; s < batch; s++) {
-                    KvCache cache = pool.newCache(context + q);
-                    caches.add(cache);
-                    cache.commit(context);
-                }
-                return timeForwards(b, lm, caches, context, q, iterations, warmup);
-            } finally {
-                caches.forEach(KvCache::close); // before the pool closes: it checks every page came back
+        try (ForwardTimer timer = new ForwardTimer(b, lm, context, batch, q)) {
+            double first = timer.forwardMs();
+            for (int i = 1; i < warmup; i++) {
+                timer.forwardMs();
             }
+            double[] timed = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                timed[i] = timer.forwardMs();
+            }
+            return new double[] {ForwardTimer.median(timed), first};
         }
     }
 
-    /** Median ms and warm-up ms of forwards of {@code q} new rows on each of {@code caches}. */
-    private static double[] timeForwards(Backend b, Qwen2Model lm, List<KvCache> caches, int context, int q,
-                                         int iterations, int warmup) {
-        TextConfig c = lm.config();
-        SplittableRandom r = new SplittableRandom(1);
-        int batch = caches.size();
-        double[] times = new double[iterations + warmup];
-        try (Tensor x = b.allocate(batch * q * c.hiddenSize())) {
-            int[] logitRows = new int[batch * q];
-            for (int i = 0; i < logitRows.length; i++) {
-                logitRows[i] = i;
+    /**
+     * As {@link #forwardMs} for {@code lm} and {@code baseline} side by side: each round runs one
+     * forward of each, the order swapped every round, so that a machine slowing down or speeding
+     * up (other tenants, clock changes) weighs on both alike. Returns lm's median ms, its first
+     * warm-up ms, the baseline's median ms, and the median over rounds of lm's ms over the
+     * baseline's in that round.
+     */
+    private static double[] pairedForwardMs(Backend b, Qwen2Model lm, Qwen2Model baseline, int context, int batch,
+                                            int q, int iterations, int warmup) {
+        try (ForwardTimer timer = new ForwardTimer(b, lm, context, batch, q);
+             ForwardTimer base = new ForwardTimer(b, baseline, context, batch, q)) {
+            double first = timer.forwardMs();
+            base.forwardMs();
+            for (int i = 1; i < warmup; i++) {
+                timer.forwardMs();
+                base.forwardMs();
             }
-            int[] ids = new int[batch * q];
-            float[] conf = new float[batch * q];
-            for (int it = 0; it < iterations + warmup; it++) {
-                lm.embed(x, 0, r.ints(batch * q, 0, c.vocabSize()).toArray());
-                List<Segment> segs = new ArrayList<>();
-                for (KvCache cache : caches) {
-                    segs.add(new Segment(cache, context, q, q));
+            double[] ms = new double[iterations], baseMs = new double[iterations], ratio = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                if (i % 2 == 0) {
+                    ms[i] = timer.forwardMs();
+                    baseMs[i] = base.forwardMs();
+                } else {
+                    baseMs[i] = base.forwardMs();
+                    ms[i] = timer.forwardMs();
                 }
-                long t0 = System.nanoTime();
-                lm.forward(x, segs);
-                Tensor logits = lm.logits(x, logitRows);
-                b.argmaxConfidence(logits, logitRows.length, c.vocabSize(), ids, conf);
-                times[it] = (System.nanoTime() - t0) / 1e6;
+                ratio[i] = ms[i] / baseMs[i];
             }
+            return new double[] {ForwardTimer.median(ms), first, ForwardTimer.median(baseMs), ForwardTimer.median(ratio)};
         }
-        double[] timed = Arrays.copyOfRange(times, warmup, times.length); // the first `warmup` are untimed
-        Arrays.sort(timed);
-        return new double[] {timed[timed.length / 2], times[0]};
     }
 
     private static void decode(PrintStream out, Backend backend, VisionPlacement placement, Subject subject,

@@ -48,6 +48,37 @@ class BenchCommandTest {
     }
 
     @Test
+    void baselineIsTimedInTurnAndItsRatioReported() {
+        Path bf16 = dir.resolve("tiny-bf16"), f32 = dir.resolve("tiny-f32");
+        run("bench", "--shape", "tiny", "--dtype", "bf16", "--write-checkpoint", bf16.toString());
+        run("bench", "--shape", "tiny", "--dtype", "f32", "--write-checkpoint", f32.toString());
+
+        String measured = run("bench", "--model", bf16.toString(), "--baseline", f32.toString(), "--backend", "vector",
+                "--iterations", "3", "--query-tokens", "1,8", "--decoders", "none");
+        assertTrue(measured.contains("# baseline: model " + f32), measured);
+        assertTrue(measured.contains("\tfirst_ms\tbaseline_ms_per_forward\tratio"), measured);
+        for (String q : new String[] {"1\t", "8\t"}) {
+            String[] cols = measured.lines().filter(l -> l.startsWith(q)).findFirst().orElseThrow().split("\t");
+            assertEquals(6, cols.length, String.join("|", cols));
+            double ms = Double.parseDouble(cols[1]), baseMs = Double.parseDouble(cols[4]);
+            double ratio = Double.parseDouble(cols[5]);
+            assertTrue(ms > 0 && baseMs > 0, String.join("|", cols));
+            // a median of per-round ratios lies within the rounds' extremes, which the medians bound loosely
+            assertTrue(ratio > 0 && Double.isFinite(ratio), String.join("|", cols));
+        }
+    }
+
+    @Test
+    void baselineWithACheckpointToWriteIsAUsageError() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = EngineCli.run(new String[] {"bench", "--shape", "tiny", "--write-checkpoint", dir.toString(),
+                "--baseline", dir.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--baseline measures against a model"), err.toString());
+    }
+
+    @Test
     void dtypeWithoutACheckpointToWriteIsAUsageError() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int status = EngineCli.run(new String[] {"bench", "--shape", "tiny", "--dtype", "bf16"},
