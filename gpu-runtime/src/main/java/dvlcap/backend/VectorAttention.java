@@ -61,12 +61,25 @@ final class VectorAttention {
             rowStart[s] = starts;
             fmas += 2L * seq.rows() * heads * seq.kvLength() * headDim;
         }
-        int group = heads / kvHeads, pairs = layout.totalRows() * heads, maxKv = layout.maxKvLength();
+        int group = heads / kvHeads, maxKv = layout.maxKvLength();
         boolean parallel = fmas >= PARALLEL_MIN_FMAS;
-        // about two units per thread (batch 1, 14 heads, 2 threads: units of 4, 3, 4 and 3 heads),
-        // never more than SHARED pairs, so a unit's scores stay in the L2 cache
-        int perUnit = parallel ? Math.min(SHARED, Math.max(1, (pairs + pool.threads() * 2 - 1) / (pool.threads() * 2)))
-                : SHARED;
+        // A unit reads its kv head's K and V once for all its pairs, so a (sequence, kv head)'s
+        // pairs are split only when there are fewer of those groups than threads. Splitting for
+        // balance alone (two units per thread: batch 1, 14 heads, 2 threads gave units of 4, 3,
+        // 4 and 3 heads) read each layer's K and V twice, from memory. At most SHARED pairs, so
+        // a unit's scores stay in the L2 cache.
+        int groups = 0, most = 0;
+        for (BatchLayout.Sequence seq : seqs) {
+            if (seq.rows() > 0) {
+                groups += kvHeads;
+                most = Math.max(most, seq.rows() * group);
+            }
+        }
+        int perUnit = SHARED;
+        if (parallel && groups > 0 && groups < pool.threads()) {
+            int split = (pool.threads() + groups - 1) / groups;
+            perUnit = Math.max(1, Math.min(SHARED, (most + split - 1) / split));
+        }
         List<int[]> units = new ArrayList<>();
         for (int s = 0; s < seqs.size(); s++) {
             int unitPairs = seqs.get(s).rows() * group;
