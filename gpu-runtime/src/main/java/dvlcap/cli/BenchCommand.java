@@ -70,11 +70,13 @@ public final class BenchCommand {
               --context N               prompt tokens per sequence for --shape (default 256)
               --query-tokens LIST       query tokens per sequence for part 1 (default 1,8)
               --iterations N            timed forwards per point in part 1 (default 5, median)
-              --baseline DIR            part 1 also times the model in DIR (say the same shape in
-                                        f32) in this process, one forward of each per round, in
-                                        turn, so that a machine slowing down or speeding up
-                                        weighs on both alike; adds its median ms and the median
-                                        of the rounds' ratios (ms over its ms)
+              --baseline DIR            part 1 also times the model in DIR in this process, one
+                                        forward of each per round, in turn, so that a machine
+                                        slowing down or speeding up weighs on both alike; adds
+                                        its median ms and the median of the rounds' ratios (ms
+                                        over its ms). For models of one weight dtype: a bf16
+                                        model ran 30%% slower beside an f32 one than alone, so
+                                        compare dtypes in separate processes
               --warmup N                untimed forwards before them (default 1; on one core the
                                         JIT needs about 10 before the vector kernels are compiled)
               --images N                images decoded per decoder in part 2 (default: batch size)
