@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param heapWeightBytes  most bytes of bf16/f16 weights the Vector API backend copies onto the heap
  *                         in its panel layout at their first matmul (read faster than through a
  *                         staging copy of the mapped file); the rest stay memory-mapped. 0 (the
- *                         default): none; {@link #AUTO_HEAP_WEIGHTS}: a quarter of the maximum heap.
+ *                         default): none; {@link #AUTO_HEAP_WEIGHTS}: all of a model's if they fit a quarter of the maximum heap, else none.
  *                         Other backends ignore it.
  */
 public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes, long heapWeightBytes)
@@ -28,7 +28,7 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes,
     /** {@link #cudaDevice} when the request does not pin one. */
     public static final int DEFAULT_DEVICE = -1;
 
-    /** {@link #heapWeightBytes} for a quarter of the maximum heap. */
+    /** {@link #heapWeightBytes} for all of a model's 16-bit weights if they fit a quarter of the maximum heap, else none. */
     public static final long AUTO_HEAP_WEIGHTS = -1;
 
     public BackendRequest {
@@ -67,7 +67,7 @@ public record BackendRequest(String name, int cudaDevice, long memoryLimitBytes,
         return new BackendRequest(name, cudaDevice, bytes, heapWeightBytes);
     }
 
-    /** The same request with at most {@code bytes} of 16-bit weights on the heap ({@link #AUTO_HEAP_WEIGHTS}: a quarter of the heap). */
+    /** The same request with at most {@code bytes} of 16-bit weights on the heap ({@link #AUTO_HEAP_WEIGHTS}: all or none, within a quarter of the heap). */
     public BackendRequest withHeapWeights(long bytes) {
         return new BackendRequest(name, cudaDevice, memoryLimitBytes, bytes);
     }

@@ -82,6 +82,7 @@ public final class CpuWeight implements Weight {
     void allowPacking(HeapWeightAllowance allowance) {
         if (data == null && HalfMatmul.packable(rows, cols)) {
             this.allowance = allowance;
+            allowance.offer(bytes());
         }
     }
 

@@ -22,7 +22,7 @@ public final class VectorBackend extends CpuBackend {
 
     /**
      * The backend copying at most {@code heapWeightBytes} of bf16/f16 weights onto the heap
-     * ({@link BackendRequest#heapWeightBytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS} for a quarter of the heap).
+     * ({@link BackendRequest#heapWeightBytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS}: all of a model's if they fit a quarter of the heap, else none).
      */
     public VectorBackend(long heapWeightBytes) {
         this(WorkerPool.shared(), new HeapWeightAllowance(heapWeightBytes));
@@ -33,7 +33,7 @@ public final class VectorBackend extends CpuBackend {
         this(pool, new HeapWeightAllowance(0));
     }
 
-    private VectorBackend(WorkerPool pool, HeapWeightAllowance heapWeights) {
+    VectorBackend(WorkerPool pool, HeapWeightAllowance heapWeights) {
         this.pool = pool;
         this.heapWeights = heapWeights;
         this.matmul = new VectorMatmul(pool);

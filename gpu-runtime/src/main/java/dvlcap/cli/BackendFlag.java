@@ -20,9 +20,10 @@ public final class BackendFlag {
                                         heap at their first use, where one-row matmuls read them
                                         1.3-1.5x faster than from the mapped checkpoint (no gain
                                         at 8+ rows; the copy delays the first forward): bytes
-                                        with an optional k/m/g/t suffix (2g), auto (a quarter of
-                                        the maximum heap) or none (default); the rest stay
-                                        memory-mapped. Results are the same either way
+                                        with an optional k/m/g/t suffix (2g, first come first
+                                        served), auto (all of them if they fit a quarter of the
+                                        maximum heap, else none) or none (default); the rest
+                                        stay memory-mapped. Results are the same either way
             """.formatted(String.join("|", BackendRequest.NAMES));
 
     private BackendFlag() {

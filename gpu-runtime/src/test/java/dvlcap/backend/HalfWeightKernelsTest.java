@@ -287,6 +287,32 @@ class HalfWeightKernelsTest {
     }
 
     @Test
+    void autoHeapWeightsPackEveryOfferedWeightOrNone() {
+        int step = 2 * VectorBackend.lanes(), m = 16, n = 2 * step, bytes = m * n * 2;
+        float[] w = weights(m * n);
+        float[] x = rand.gaussian(n);
+        Backend noHeap = new VectorBackend(0);
+        float[] mapped = matmul(noHeap, x, noHeap.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n), null, 1);
+        // room for one of the two weights: auto packs neither, a size packs the first come
+        for (boolean whole : new boolean[] {true, false}) {
+            Backend b = new VectorBackend(WorkerPool.shared(), new HeapWeightAllowance(bytes + bytes / 2, whole));
+            CpuWeight first = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+            CpuWeight second = (CpuWeight) b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+            assertArrayEquals(mapped, matmul(b, x, first, null, 1), 0f);
+            matmul(b, x, second, null, 1);
+            assertEquals(!whole, first.panels() != null, "first packed, all or nothing = " + whole);
+            assertTrue(second.panels() == null, "the second never fits");
+        }
+        // room for both: auto packs both
+        Backend fits = new VectorBackend(WorkerPool.shared(), new HeapWeightAllowance(2L * bytes, true));
+        CpuWeight a = (CpuWeight) fits.weight(HalfWeights.stored(DType.F16, w, m, n, m), m, n);
+        CpuWeight c = (CpuWeight) fits.weight(HalfWeights.stored(DType.F16, w, m, n, m), m, n);
+        matmul(fits, x, a, null, 1);
+        matmul(fits, x, c, null, 1);
+        assertTrue(a.panels() != null && c.panels() != null, "everything offered fits");
+    }
+
+    @Test
     void halfMatmulResultDoesNotChangeOnceCompiled() {
         int n = 45, m = 9;
         float[] x = rand.gaussian(5 * n);
