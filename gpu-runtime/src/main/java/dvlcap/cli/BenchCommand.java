@@ -21,7 +21,6 @@ import dvlcap.model.DType;
 import dvlcap.model.DecodingDefaults;
 import dvlcap.model.ModelConfig;
 import dvlcap.model.ModelDirectory;
-import dvlcap.model.TextConfig;
 import dvlcap.nn.InputRows;
 import dvlcap.nn.KvPool;
 import dvlcap.nn.LlavaModel;
