@@ -25,7 +25,8 @@ final class HeapWeightAllowance {
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong taken = new AtomicLong();
     private final AtomicBoolean refusedOnce = new AtomicBoolean();
-    private volatile Boolean wholeFits;
+    /** auto's decision, made at the first {@link #take}; null until then. */
+    private Boolean wholeFits;
 
     /** At most {@code bytes}; {@link BackendRequest#AUTO_HEAP_WEIGHTS}: all or nothing, within a quarter of the maximum heap now. */
     HeapWeightAllowance(long bytes) {
@@ -68,22 +69,16 @@ final class HeapWeightAllowance {
     }
 
     /** Whether everything offered so far fits the limit; decided (and logged when not) once. */
-    private boolean wholeFits() {
-        Boolean fits = wholeFits;
-        if (fits == null) {
-            synchronized (this) {
-                if (wholeFits == null) {
-                    long all = offered.get();
-                    wholeFits = all <= limit;
-                    if (!wholeFits) {
-                        LOG.info("--heap-weights auto: the model's 16-bit weights that matmuls may read, {} MiB, do not fit"
-                                + " a quarter of the maximum heap, {} MiB: all stay memory-mapped (--heap-weights SIZE"
-                                + " packs part of them)", all >> 20, limit >> 20);
-                    }
-                }
-                fits = wholeFits;
+    private synchronized boolean wholeFits() {
+        if (wholeFits == null) {
+            long all = offered.get();
+            wholeFits = all <= limit;
+            if (!wholeFits) {
+                LOG.info("--heap-weights auto: the model's 16-bit weights that matmuls may read, {} MiB, do not fit"
+                        + " a quarter of the maximum heap, {} MiB: all stay memory-mapped (--heap-weights SIZE"
+                        + " packs part of them)", all >> 20, limit >> 20);
             }
         }
-        return fits;
+        return wholeFits;
     }
 }

@@ -51,7 +51,10 @@ final class VectorAttention {
         // made it box every FloatVector)
         int kvStride = kvHeads * headDim;
         int[][] rowStart = new int[seqs.size()][];
+        int group = heads / kvHeads, maxKv = layout.maxKvLength();
         long fmas = 0;
+        // (sequence, kv head) groups with query rows, and the most pairs one of them has
+        int groups = 0, most = 0;
         for (int s = 0; s < seqs.size(); s++) {
             BatchLayout.Sequence seq = seqs.get(s);
             int[] starts = new int[seq.rows() == 0 ? 0 : seq.kvLength()];
@@ -60,21 +63,16 @@ final class VectorAttention {
             }
             rowStart[s] = starts;
             fmas += 2L * seq.rows() * heads * seq.kvLength() * headDim;
-        }
-        int group = heads / kvHeads, maxKv = layout.maxKvLength();
-        boolean parallel = fmas >= PARALLEL_MIN_FMAS;
-        // A unit reads its kv head's K and V once for all its pairs, so a (sequence, kv head)'s
-        // pairs are split only when there are fewer of those groups than threads. Splitting for
-        // balance alone (two units per thread: batch 1, 14 heads, 2 threads gave units of 4, 3,
-        // 4 and 3 heads) read each layer's K and V twice, from memory. At most SHARED pairs, so
-        // a unit's scores stay in the L2 cache.
-        int groups = 0, most = 0;
-        for (BatchLayout.Sequence seq : seqs) {
             if (seq.rows() > 0) {
                 groups += kvHeads;
                 most = Math.max(most, seq.rows() * group);
             }
         }
+        boolean parallel = fmas >= PARALLEL_MIN_FMAS;
+        // A unit reads its kv head's K and V once for all its pairs, so a group's pairs are split
+        // only when there are fewer groups than threads. Splitting for balance alone (two units per
+        // thread: batch 1, 14 heads, 2 threads gave units of 4, 3, 4 and 3 heads) read each layer's
+        // K and V twice, from memory. At most SHARED pairs, so a unit's scores stay in the L2 cache.
         int perUnit = SHARED;
         if (parallel && groups > 0 && groups < pool.threads()) {
             int split = (pool.threads() + groups - 1) / groups;

@@ -63,7 +63,7 @@ class BenchCommandTest {
             double ms = Double.parseDouble(cols[1]), baseMs = Double.parseDouble(cols[4]);
             double ratio = Double.parseDouble(cols[5]);
             assertTrue(ms > 0 && baseMs > 0, String.join("|", cols));
-            // a median of per-round ratios lies within the rounds' extremes, which the medians bound loosely
+            // its value is the machine's; that it is a ratio of two timed forwards is all a test can hold
             assertTrue(ratio > 0 && Double.isFinite(ratio), String.join("|", cols));
         }
     }
