@@ -72,6 +72,18 @@ public interface Backend extends AutoCloseable {
     void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows);
 
     /**
+     * {@link #matmul} of one {@code x} by several weights of {@code x}'s width (a layer's q, k and
+     * v; its gate and up), each into its own output: every output is exactly what its own
+     * {@code matmul} gives. The default runs them one after another; a backend may run them as
+     * one call, so that a small projection runs beside a big one instead of after it.
+     */
+    default void matmuls(Tensor x, int rows, Projection... projections) {
+        for (Projection p : projections) {
+            matmul(p.out(), x, p.w(), p.bias(), rows);
+        }
+    }
+
+    /**
      * Gathers rows of {@code table} ({@code ? x dim}): {@code out[outRow + r] = table[ids[r]]} for
      * {@code r < n}. An id outside the table is an {@link IllegalArgumentException}.
      */

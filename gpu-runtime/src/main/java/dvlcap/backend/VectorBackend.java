@@ -72,16 +72,34 @@ public final class VectorBackend extends CpuBackend {
 
     @Override
     public void matmul(Tensor out, Tensor x, Weight w, Tensor bias, int rows) {
-        CpuWeight cw = CpuWeight.of(w);
-        float[] o = CpuTensor.of(out), in = CpuTensor.of(x), b = CpuTensor.of(bias);
-        int n = cw.cols(), m = cw.rows();
-        // Check here: an overrun inside a worker would surface as a confusing wrapped exception.
-        if ((long) rows * n > in.length || (long) rows * m > o.length || (b != null && b.length < m)) {
-            throw new IllegalArgumentException("matmul of " + rows + " rows with a " + m + "x" + n
-                    + " weight: x has " + in.length + ", out " + o.length
-                    + (b == null ? "" : ", bias " + b.length) + " floats");
+        matmuls(x, rows, new Projection(out, w, bias));
+    }
+
+    /** One pool job for all the projections' parts ({@link VectorMatmul#runAll}). */
+    @Override
+    public void matmuls(Tensor x, int rows, Projection... projections) {
+        float[] in = CpuTensor.of(x);
+        int k = projections.length;
+        float[][] outs = new float[k][], biases = new float[k][];
+        CpuWeight[] ws = new CpuWeight[k];
+        for (int i = 0; i < k; i++) {
+            Projection p = projections[i];
+            CpuWeight cw = CpuWeight.of(p.w());
+            float[] o = CpuTensor.of(p.out()), b = CpuTensor.of(p.bias());
+            int n = cw.cols(), m = cw.rows();
+            // Check here: an overrun inside a worker would surface as a confusing wrapped exception.
+            if ((long) rows * n > in.length || (long) rows * m > o.length || (b != null && b.length < m)
+                    || n != CpuWeight.of(projections[0].w()).cols()) {
+                throw new IllegalArgumentException("matmul of " + rows + " rows with a " + m + "x" + n
+                        + " weight: x has " + in.length + ", out " + o.length
+                        + (b == null ? "" : ", bias " + b.length) + " floats"
+                        + (i == 0 ? "" : ", the first projection's weight " + CpuWeight.of(projections[0].w()).cols() + " columns"));
+            }
+            outs[i] = o;
+            biases[i] = b;
+            ws[i] = cw;
         }
-        matmul.run(o, in, cw, b, rows);
+        matmul.runAll(in, rows, outs, ws, biases);
     }
 
     @Override

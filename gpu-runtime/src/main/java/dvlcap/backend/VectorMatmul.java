@@ -42,23 +42,56 @@ final class VectorMatmul {
     }
 
     void run(float[] out, float[] x, CpuWeight w, float[] bias, int rows) {
-        int n = w.cols(), m = w.rows();
-        long fmas = (long) rows * n * m;
-        boolean parallel = fmas >= PARALLEL_MIN_FMAS || (long) n * m >= PARALLEL_MIN_WEIGHTS;
-        int parts = !parallel ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
-        if (!w.onHeap()) {
-            w.packIfAllowed(); // before the parts start, so they all read the same copy
+        runAll(x, rows, new float[][] {out}, new CpuWeight[] {w}, new float[][] {bias});
+    }
+
+    /**
+     * {@code outs[i] = x * ws[i]^T + biases[i]} for every i (weights of x's width). When any of
+     * them is worth parallel parts on its own, the parts of all of them go out as one pool job, so
+     * the caller waits once and a weight too small to split (a 1-row k or v projection) runs on
+     * one thread while the others run the big weight's parts; otherwise all run on the caller. A
+     * part computes whole outputs with the same tiles as ever, so results do not change.
+     */
+    void runAll(float[] x, int rows, float[][] outs, CpuWeight[] ws, float[][] biases) {
+        int count = ws.length;
+        int[] chunk = new int[count];
+        int[] firstPart = new int[count + 1];
+        boolean anyParallel = false;
+        float[] split = null;
+        for (int i = 0; i < count; i++) {
+            CpuWeight w = ws[i];
+            int n = w.cols(), m = w.rows();
+            boolean parallel = (long) rows * n * m >= PARALLEL_MIN_FMAS || (long) n * m >= PARALLEL_MIN_WEIGHTS;
+            anyParallel |= parallel;
+            int parts = !parallel ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
+            // Chunks are multiples of 8 weight rows so the 4x4 and 1x8 tiles are used everywhere but the end.
+            chunk[i] = ((m + parts - 1) / parts + 7) & ~7;
+            firstPart[i + 1] = firstPart[i] + (m + chunk[i] - 1) / chunk[i];
+            if (!w.onHeap()) {
+                w.packIfAllowed(); // before the parts start, so they all read the same copy
+                // 16-bit weights read x in HalfMatmul's even/odd order: permuted once for all parts
+                if (split == null) {
+                    split = HalfMatmul.split(x, rows, n);
+                }
+            }
         }
-        // 16-bit weights read x in HalfMatmul's even/odd order: permute it once for all parts
-        float[] xin = w.onHeap() ? x : HalfMatmul.split(x, rows, n);
-        if (parts == 1) {
-            block(out, xin, w, bias, rows, n, m, 0, m);
+        float[] xs = split;
+        if (!anyParallel || pool.threads() == 1) {
+            for (int i = 0; i < count; i++) {
+                CpuWeight w = ws[i];
+                block(outs[i], w.onHeap() ? x : xs, w, biases[i], rows, w.cols(), w.rows(), 0, w.rows());
+            }
             return;
         }
-        // Chunks are multiples of 8 weight rows so the 4x4 and 1x8 tiles are used everywhere but the end.
-        int chunk = ((m + parts - 1) / parts + 7) & ~7;
-        int used = (m + chunk - 1) / chunk;
-        pool.forEach(used, p -> block(out, xin, w, bias, rows, n, m, p * chunk, Math.min(m, (p + 1) * chunk)));
+        pool.forEach(firstPart[count], p -> {
+            int i = 0;
+            while (p >= firstPart[i + 1]) {
+                i++;
+            }
+            CpuWeight w = ws[i];
+            int o0 = (p - firstPart[i]) * chunk[i];
+            block(outs[i], w.onHeap() ? x : xs, w, biases[i], rows, w.cols(), w.rows(), o0, Math.min(w.rows(), o0 + chunk[i]));
+        });
     }
 
     /** {@code xin} is x for float32 weights, x after {@link HalfMatmul#split} for 16-bit ones. */

@@ -1,6 +1,7 @@
 package dvlcap.nn;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.Projection;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.model.TextConfig;
@@ -73,6 +74,17 @@ public final class Qwen2Model implements AutoCloseable {
         scratch = new Scratch(backend, SLOTS);
     }
 
+    /** Bytes of the weights one forward's matmuls read: every layer's projections and the lm_head. */
+    public long matmulWeightBytes() {
+        long bytes = lmHead.bytes();
+        for (LmLayer l : layers) {
+            for (Weight w : new Weight[] {l.q(), l.k(), l.v(), l.o(), l.gate(), l.up(), l.down()}) {
+                bytes += w.bytes();
+            }
+        }
+        return bytes;
+    }
+
     public TextConfig config() {
         return c;
     }
@@ -136,9 +148,8 @@ public final class Qwen2Model implements AutoCloseable {
         for (int l = 0; l < layers.length; l++) {
             LmLayer layer = layers[l];
             b.rmsNorm(normed, x, layer.inputNorm(), rows, h, c.rmsNormEps());
-            b.matmul(q, normed, layer.q(), layer.qBias(), rows);
-            b.matmul(k, normed, layer.k(), layer.kBias(), rows);
-            b.matmul(v, normed, layer.v(), layer.vBias(), rows);
+            b.matmuls(normed, rows, new Projection(q, layer.q(), layer.qBias()), new Projection(k, layer.k(), layer.kBias()),
+                    new Projection(v, layer.v(), layer.vBias()));
             if (sectionOf == null) {
                 b.rope(q, positions, rows, c.numHeads(), c.headDim(), c.ropeTheta());
                 b.rope(k, positions, rows, c.numKvHeads(), c.headDim(), c.ropeTheta());
@@ -158,8 +169,7 @@ public final class Qwen2Model implements AutoCloseable {
             b.matmul(out, att, layer.o(), null, rows);
             b.add(x, out, rows * h);
             b.rmsNorm(normed, x, layer.postNorm(), rows, h, c.rmsNormEps());
-            b.matmul(gate, normed, layer.gate(), null, rows);
-            b.matmul(up, normed, layer.up(), null, rows);
+            b.matmuls(normed, rows, new Projection(gate, layer.gate(), null), new Projection(up, layer.up(), null));
             b.swiglu(gate, gate, up, rows * m);
             b.matmul(out, gate, layer.down(), null, rows);
             b.add(x, out, rows * h);

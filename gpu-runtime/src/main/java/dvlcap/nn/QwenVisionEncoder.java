@@ -1,6 +1,7 @@
 package dvlcap.nn;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.Projection;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.image.VisionInput;
@@ -122,9 +123,8 @@ public final class QwenVisionEncoder implements VisionEncoder {
         for (int l = 0; l < blocks.length; l++) {
             QwenVisionBlock blk = blocks[l];
             b.rmsNorm(normed, h, blk.norm1(), n, vh, EPS);
-            b.matmul(q, normed, blk.q(), blk.qB(), n);
-            b.matmul(k, normed, blk.k(), blk.kB(), n);
-            b.matmul(v, normed, blk.v(), blk.vB(), n);
+            b.matmuls(normed, n, new Projection(q, blk.q(), blk.qB()), new Projection(k, blk.k(), blk.kB()),
+                    new Projection(v, blk.v(), blk.vB()));
             b.rotary(q, cos, sin, n, heads, hd);
             b.rotary(k, cos, sin, n, heads, hd);
             if (c.fullAttention(l)) {
@@ -135,8 +135,7 @@ public final class QwenVisionEncoder implements VisionEncoder {
             b.matmul(out, att, blk.proj(), blk.projB(), n);
             b.add(h, out, n * vh);
             b.rmsNorm(normed, h, blk.norm2(), n, vh, EPS);
-            b.matmul(gate, normed, blk.gate(), blk.gateB(), n);
-            b.matmul(up, normed, blk.up(), blk.upB(), n);
+            b.matmuls(normed, n, new Projection(gate, blk.gate(), blk.gateB()), new Projection(up, blk.up(), blk.upB()));
             b.swiglu(gate, gate, up, n * m);
             b.matmul(out, gate, blk.down(), blk.downB(), n);
             b.add(h, out, n * vh);

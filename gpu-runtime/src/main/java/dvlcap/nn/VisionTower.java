@@ -1,6 +1,7 @@
 package dvlcap.nn;
 
 import dvlcap.backend.Backend;
+import dvlcap.backend.Projection;
 import dvlcap.backend.Tensor;
 import dvlcap.backend.Weight;
 import dvlcap.image.VisionInput;
@@ -110,9 +111,8 @@ public final class VisionTower implements VisionEncoder {
                 mlp = scratch.get(MLP, n * c.intermediateSize());
         for (VisionLayer l : layers) {
             b.layerNorm(normed, h, l.ln1W(), l.ln1B(), n, vh, c.layerNormEps());
-            b.matmul(q, normed, l.q(), l.qB(), n);
-            b.matmul(k, normed, l.k(), l.kB(), n);
-            b.matmul(v, normed, l.v(), l.vB(), n);
+            b.matmuls(normed, n, new Projection(q, l.q(), l.qB()), new Projection(k, l.k(), l.kB()),
+                    new Projection(v, l.v(), l.vB()));
             b.attention(att, q, 0, n, k, v, n, 0, Integer.MAX_VALUE, c.numHeads(), c.numHeads(), c.headDim());
             b.matmul(out, att, l.o(), l.oB(), n);
             b.add(h, out, n * vh);

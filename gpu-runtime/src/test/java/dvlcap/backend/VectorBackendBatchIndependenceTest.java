@@ -1,7 +1,10 @@
 package dvlcap.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dvlcap.model.DType;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -95,4 +98,51 @@ class VectorBackendBatchIndependenceTest {
                             headDim), 0f, "attention of " + nq + " queries over " + kvLen + " keys");
         }
     }
+    /**
+     * {@link Backend#matmuls} hands out the parts of several weights as one job: each output must
+     * be bitwise its own {@code matmul}'s, whatever the mix (a layer's q, k and v, where k and v are
+     * too small to split; float32 beside mapped and packed bf16, which read x in another order) and
+     * however many threads claim the parts.
+     */
+    @Test
+    void projectionsInOneCallGiveEachMatmulsBitsAlone() {
+        int n = 896;
+        int[] outs = {896, 128, 130, 4864};
+        for (int threads : new int[] {1, 2, 3}) {
+            Backend b = new VectorBackend(new WorkerPool(threads), new HeapWeightAllowance(1L << 30, false));
+            for (int rows : new int[] {1, 3, 8}) {
+                Tensor x = b.upload(rand.gaussian(rows * n));
+                Projection[] ps = new Projection[outs.length];
+                float[][] alone = new float[outs.length][];
+                for (int i = 0; i < outs.length; i++) {
+                    int m = outs[i];
+                    float[] w = rand.gaussian(m * n);
+                    // f32 on the heap, then bf16: packed in panels, except 130 rows (not whole panels) left mapped
+                    Weight weight = i == 0 ? b.weight(w, m, n)
+                            : b.weight(HalfWeights.stored(DType.BF16, w, m, n, m), m, n);
+                    Tensor bias = i == 1 ? null : b.upload(rand.gaussian(m));
+                    Tensor out = b.allocate(rows * m);
+                    b.matmul(out, x, weight, bias, rows);
+                    alone[i] = VectorBackendDifferentialTest.read(b, out);
+                    ps[i] = new Projection(b.allocate(rows * m), weight, bias);
+                }
+                b.matmuls(x, rows, ps);
+                for (int i = 0; i < outs.length; i++) {
+                    assertArrayEquals(alone[i], VectorBackendDifferentialTest.read(b, ps[i].out()), 0f,
+                            threads + " threads, " + rows + " rows, projection " + i + " (" + outs[i] + " outputs)");
+                }
+            }
+        }
+    }
+
+    @Test
+    void projectionsOfDifferentWidthsAreRefused() {
+        Backend b = new VectorBackend();
+        Tensor x = b.upload(rand.gaussian(64));
+        Projection wide = new Projection(b.allocate(8), b.weight(rand.gaussian(8 * 64), 8, 64), null);
+        Projection narrow = new Projection(b.allocate(8), b.weight(rand.gaussian(8 * 32), 8, 32), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.matmuls(x, 1, wide, narrow));
+        assertTrue(e.getMessage().contains("8x32"), e.getMessage());
+    }
 }
+

@@ -26,7 +26,7 @@ class VectorBackendDifferentialTest {
     private final Backend vec = new VectorBackend();
     private final Rand rand = new Rand(42);
 
-    private static float[] read(Backend b, Tensor t) {
+    static float[] read(Backend b, Tensor t) {
         float[] a = new float[t.size()];
         b.read(t, 0, a, 0, a.length);
         return a;
