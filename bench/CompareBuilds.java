@@ -80,6 +80,8 @@ public final class CompareBuilds {
                     f.set(bench, p.getValue());
                 }
             }
+            // libraries that look classes up through the context loader (jinjava, by ModelDirectory) find this build's
+            Thread.currentThread().setContextClassLoader(loader);
             c.getMethod("setUp").invoke(bench);
             calls[i] = MethodHandles.publicLookup().findVirtual(c, args[3], MethodType.methodType(void.class))
                     .bindTo(bench);

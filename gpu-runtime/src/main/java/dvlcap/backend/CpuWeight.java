@@ -106,7 +106,8 @@ public final class CpuWeight implements Weight {
     }
 
     /** Bytes of the elements as held: 4 per float32 weight, 2 per 16-bit one. */
-    long bytes() {
+    @Override
+    public long bytes() {
         return (long) rows * cols * (data != null ? Float.BYTES : Short.BYTES);
     }
 

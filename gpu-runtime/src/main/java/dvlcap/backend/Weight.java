@@ -10,6 +10,9 @@ public interface Weight extends AutoCloseable {
 
     int cols();
 
+    /** Bytes of the elements where the backend keeps them: what a matmul with this weight reads. */
+    long bytes();
+
     @Override
     void close();
 }

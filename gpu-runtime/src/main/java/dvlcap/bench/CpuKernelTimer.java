@@ -9,11 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Java side of {@code bench/compare-cpu.sh}: times {@code VectorBackend.matmul} on given shapes
@@ -30,7 +25,7 @@ public final class CpuKernelTimer {
     private CpuKernelTimer() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         String shapes = "896x896,896x128,896x4864,4864x896";
         String rowsList = "1,16,128";
         String dtypes = "f32";
@@ -104,57 +99,10 @@ public final class CpuKernelTimer {
         return a[0] / 1e6;
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-    /** GB/s of summing a {@code mib} MiB float array split over {@code threads} threads (fastest pass). */
-    static double readBandwidth(int mib, int threads, double seconds) throws Exception {
-        int n = (int) ((long) mib * (1 << 20) / Float.BYTES);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i & 7;
+    /** GB/s of reading a {@code mib} MiB float array split over {@code threads} threads (fastest pass). */
+    static double readBandwidth(int mib, int threads, double seconds) {
+        try (MemoryRead read = new MemoryRead(mib, threads)) {
+            return read.gbPerS(time(read::passMs, seconds));
         }
-        ExecutorService ex = Executors.newFixedThreadPool(threads);
-        try {
-            int per = (n / threads) & ~(S.length() * 4 - 1);
-            double[] sink = new double[1];
-            Runnable pass = () -> {
-                List<Future<Float>> fs = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int lo = t * per, hi = t == threads - 1 ? n : lo + per;
-                    fs.add(ex.submit(() -> sum(a, lo, hi)));
-                }
-                try {
-                    for (Future<Float> f : fs) {
-                        sink[0] += f.get();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            double ms = time(pass, seconds);
-            if (sink[0] == 42) {
-                System.out.println();
-            }
-            return (double) n * Float.BYTES / (ms * 1e6);
-        } finally {
-            ex.shutdown();
-        }
-    }
-
-    private static float sum(float[] a, int lo, int hi) {
-        int l = S.length();
-        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-        int i = lo;
-        for (; i + 4 * l <= hi; i += 4 * l) {
-            s0 = s0.add(FloatVector.fromArray(S, a, i));
-            s1 = s1.add(FloatVector.fromArray(S, a, i + l));
-            s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * l));
-            s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * l));
-        }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-        for (; i < hi; i++) {
-            s += a[i];
-        }
-        return s;
     }
 }

@@ -74,6 +74,15 @@ public final class ForwardTimer implements AutoCloseable {
         return (System.nanoTime() - t0) / 1e6;
     }
 
+    /**
+     * Bytes a forward reads from memory at the least: the weights of its matmuls and, for every
+     * sequence, the float32 keys and values of all its positions in every layer.
+     */
+    public long bytesRead() {
+        TextConfig c = lm.config();
+        return lm.matmulWeightBytes() + (long) caches.size() * (context + q) * c.numLayers() * 2L * c.kvDim() * Float.BYTES;
+    }
+
     /** The median of {@code values} (the upper one of an even count); sorts a copy. */
     public static double median(double[] values) {
         double[] sorted = values.clone();

@@ -3,7 +3,10 @@ package dvlcap.cli;
 import dvlcap.backend.Backend;
 import dvlcap.backend.BackendRequest;
 import dvlcap.backend.Backends;
+import dvlcap.backend.CpuBackend;
+import dvlcap.backend.VectorBackend;
 import dvlcap.bench.ForwardTimer;
+import dvlcap.bench.MemoryRead;
 import dvlcap.bench.ModelShapes;
 import dvlcap.bench.ProcessMemory;
 import dvlcap.bench.RandomCheckpoint;
@@ -38,6 +41,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleSupplier;
 
 /**
  * {@code dvlcap bench}: the engine's speed, measured in one process so that ratios are fair.
@@ -76,6 +81,13 @@ public final class BenchCommand {
                                         over its ms). For models of one weight dtype: a bf16
                                         model ran 30%% slower beside an f32 one than alone, so
                                         compare dtypes in separate processes
+              --read-share              part 1 also times a plain parallel read of a 1 GiB array
+                                        (a quarter of the heap if less; one thread per core, as
+                                        the vector backend's), one pass per forward, in turn;
+                                        adds gb_per_s (the bytes a forward reads at the least:
+                                        its matmuls' weights and the KV cache, per second),
+                                        read_gb_per_s, and read_share (median over rounds of the
+                                        one over the other). CPU backends; not with --baseline
               --warmup N                untimed forwards before them (default 1; on one core the
                                         JIT needs about 10 before the vector kernels are compiled)
               --images N                images decoded per decoder in part 2 (default: batch size)
@@ -104,7 +116,7 @@ public final class BenchCommand {
         Set<String> valued = new HashSet<>(DecodingFlags.VALUED);
         valued.addAll(Set.of("model", "shape", "batch-size", "context", "query-tokens", "iterations", "warmup", "images", "baseline",
                 VisionQueueFlag.NAME, "decoders", BackendFlag.NAME, BackendFlag.HEAP_WEIGHTS, "write-checkpoint", "dtype", KvBudgetFlag.NAME));
-        Args a = Args.parse("bench", argv, valued, Set.of("help"));
+        Args a = Args.parse("bench", argv, valued, Set.of("help", "read-share"));
         if (a.flag("help")) {
             out.printf(HELP, String.join(", ", ModelShapes.names()), KvBudget.HELP);
             return 0;
@@ -143,6 +155,11 @@ public final class BenchCommand {
         if (a.has("baseline") && a.has("write-checkpoint")) {
             throw new Args.UsageException("--baseline measures against a model: it does not apply to --write-checkpoint");
         }
+        boolean readShare = a.flag("read-share");
+        if (readShare && (a.has("baseline") || a.has("write-checkpoint"))) {
+            throw new Args.UsageException("--read-share pairs the forwards with a memory read: it does not apply with "
+                    + (a.has("baseline") ? "--baseline (which pairs them with another model's)" : "--write-checkpoint"));
+        }
         if (a.has("dtype") && !a.has("write-checkpoint")) {
             throw new Args.UsageException("--dtype applies to --write-checkpoint only (a checkpoint's own dtype is what"
                     + " --model loads; --shape alone holds float32 on the heap)");
@@ -163,8 +180,13 @@ public final class BenchCommand {
             Subject subject = a.has("shape") ? Subject.shape(backend, a.string("shape", null), context)
                     : Subject.model(backend, placement.backend(backend), Path.of(a.string("model", null)));
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            if (readShare && !(backend instanceof CpuBackend)) {
+                throw new Args.UsageException("--read-share measures host memory: it needs a CPU backend, not "
+                        + backend.name());
+            }
             try (subject; Subject baseline = a.has("baseline")
-                    ? Subject.model(backend, placement.backend(backend), Path.of(a.string("baseline", null))) : null) {
+                    ? Subject.model(backend, placement.backend(backend), Path.of(a.string("baseline", null))) : null;
+                 MemoryRead read = readShare ? memoryRead(backend) : null) {
                 out.printf(Locale.ROOT, "# dvlcap bench: %s on %s, %d cores, %s%n", subject.name, backend.name(),
                         Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
                 out.printf(Locale.ROOT, "# load: %.2f s; %s%n", loadSeconds, memory());
@@ -173,6 +195,11 @@ public final class BenchCommand {
                             + " each per round, order swapped every round); ratio: median over rounds of ms /"
                             + " baseline ms%n", baseline.name);
                 }
+                if (read != null) {
+                    out.printf(Locale.ROOT, "# read: passes over a %d MiB float array, one part per thread (%d), in turn"
+                            + " with the forwards (order swapped every round); read_share: median over rounds of"
+                            + " gb_per_s / read_gb_per_s%n", read.bytes() >> 20, read.threads());
+                }
                 if (subject.vision != null) {
                     out.printf(Locale.ROOT, "# images encoded %s%n", placement.describe());
                 }
@@ -180,16 +207,30 @@ public final class BenchCommand {
                         + " first untimed warm-up forward; after a load it faults mapped weights in)%n", batch,
                         subject.prompt.length, iterations, warmup);
                 out.println("query_tokens_per_seq\tms_per_forward\tms_per_query_token\tfirst_ms"
-                        + (baseline == null ? "" : "\tbaseline_ms_per_forward\tratio"));
+                        + (baseline == null ? "" : "\tbaseline_ms_per_forward\tratio")
+                        + (read == null ? "" : "\tgb_per_s\tread_gb_per_s\tread_share"));
+                int positions = subject.prompt.length;
                 for (int q : queries) {
-                    if (baseline == null) {
-                        double[] ms = forwardMs(backend, subject.lm, subject.prompt.length, batch, q, iterations, warmup);
-                        out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, ms[0], ms[0] / (q * batch), ms[1]);
-                    } else {
-                        double[] ms = pairedForwardMs(backend, subject.lm, baseline.lm, subject.prompt.length, batch, q,
-                                iterations, warmup);
-                        out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f%n", q, ms[0], ms[0] / (q * batch),
-                                ms[1], ms[2], ms[3]);
+                    try (ForwardTimer timer = new ForwardTimer(backend, subject.lm, positions, batch, q)) {
+                        if (baseline != null) {
+                            try (ForwardTimer base = new ForwardTimer(backend, baseline.lm, positions, batch, q)) {
+                                Rounds r = Rounds.paired(timer::forwardMs, base::forwardMs, iterations, warmup);
+                                out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f\t%.2f\t%.3f%n", q, r.median(),
+                                        r.median() / (q * batch), r.firstMs(), r.otherMedian(),
+                                        r.medianOf((ms, baseMs) -> ms / baseMs));
+                            }
+                        } else if (read != null) {
+                            Rounds r = Rounds.paired(timer::forwardMs, read::passMs, iterations, warmup);
+                            double bytes = timer.bytesRead();
+                            out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f\t%.1f\t%.1f\t%.3f%n", q, r.median(),
+                                    r.median() / (q * batch), r.firstMs(), bytes / (r.median() * 1e6),
+                                    read.gbPerS(r.otherMedian()),
+                                    r.medianOf((ms, readMs) -> bytes / (ms * 1e6) / read.gbPerS(readMs)));
+                        } else {
+                            Rounds r = Rounds.alone(timer::forwardMs, iterations, warmup);
+                            out.printf(Locale.ROOT, "%d\t%.2f\t%.3f\t%.2f%n", q, r.median(), r.median() / (q * batch),
+                                    r.firstMs());
+                        }
                     }
                 }
                 if (!decoders.isEmpty()) {
@@ -227,53 +268,73 @@ public final class BenchCommand {
     }
 
     /**
-     * Median ms of one forward of {@code q} new rows for each of {@code batch} sequences at
-     * {@code context}, and the ms of the first untimed warm-up forward.
+     * The memory read of {@code --read-share}: 1 GiB, or a quarter of the maximum heap if that is
+     * less, over as many threads as the backend's kernels use.
      */
-    private static double[] forwardMs(Backend b, Qwen2Model lm, int context, int batch, int q, int iterations,
-                                      int warmup) {
-        try (ForwardTimer timer = new ForwardTimer(b, lm, context, batch, q)) {
-            double first = timer.forwardMs();
-            for (int i = 1; i < warmup; i++) {
-                timer.forwardMs();
-            }
-            double[] timed = new double[iterations];
-            for (int i = 0; i < iterations; i++) {
-                timed[i] = timer.forwardMs();
-            }
-            return new double[] {ForwardTimer.median(timed), first};
-        }
+    private static MemoryRead memoryRead(Backend backend) {
+        int mib = (int) Math.min(1024, Runtime.getRuntime().maxMemory() / 4 >> 20);
+        return new MemoryRead(mib, backend instanceof VectorBackend ? Runtime.getRuntime().availableProcessors() : 1);
     }
 
     /**
-     * As {@link #forwardMs} for {@code lm} and {@code baseline} side by side: each round runs one
-     * forward of each, the order swapped every round, so that a machine slowing down or speeding
-     * up (other tenants, clock changes) weighs on both alike. Returns lm's median ms, its first
-     * warm-up ms, the baseline's median ms, and the median over rounds of lm's ms over the
-     * baseline's in that round.
+     * Timed forwards, alone or in turn with another timed call: {@code firstMs} is the first untimed
+     * warm-up forward's (after a load it faults mapped weights in), {@code ms} and {@code otherMs}
+     * the timed rounds' ms of the forward and of the other call (empty when alone).
      */
-    private static double[] pairedForwardMs(Backend b, Qwen2Model lm, Qwen2Model baseline, int context, int batch,
-                                            int q, int iterations, int warmup) {
-        try (ForwardTimer timer = new ForwardTimer(b, lm, context, batch, q);
-             ForwardTimer base = new ForwardTimer(b, baseline, context, batch, q)) {
-            double first = timer.forwardMs();
-            base.forwardMs();
+    private record Rounds(double firstMs, double[] ms, double[] otherMs) {
+        /** {@code warmup} untimed forwards, then {@code iterations} timed ones. */
+        static Rounds alone(DoubleSupplier forward, int iterations, int warmup) {
+            double first = forward.getAsDouble();
             for (int i = 1; i < warmup; i++) {
-                timer.forwardMs();
-                base.forwardMs();
+                forward.getAsDouble();
             }
-            double[] ms = new double[iterations], baseMs = new double[iterations], ratio = new double[iterations];
+            double[] ms = new double[iterations];
+            for (int i = 0; i < iterations; i++) {
+                ms[i] = forward.getAsDouble();
+            }
+            return new Rounds(first, ms, new double[0]);
+        }
+
+        /**
+         * One forward and one other call per round, the order swapped every round, so that a
+         * machine slowing down or speeding up (other tenants, clock changes) weighs on both alike;
+         * {@code warmup} untimed rounds first.
+         */
+        static Rounds paired(DoubleSupplier forward, DoubleSupplier other, int iterations, int warmup) {
+            double first = forward.getAsDouble();
+            other.getAsDouble();
+            for (int i = 1; i < warmup; i++) {
+                forward.getAsDouble();
+                other.getAsDouble();
+            }
+            double[] ms = new double[iterations], otherMs = new double[iterations];
             for (int i = 0; i < iterations; i++) {
                 if (i % 2 == 0) {
-                    ms[i] = timer.forwardMs();
-                    baseMs[i] = base.forwardMs();
+                    ms[i] = forward.getAsDouble();
+                    otherMs[i] = other.getAsDouble();
                 } else {
-                    baseMs[i] = base.forwardMs();
-                    ms[i] = timer.forwardMs();
+                    otherMs[i] = other.getAsDouble();
+                    ms[i] = forward.getAsDouble();
                 }
-                ratio[i] = ms[i] / baseMs[i];
             }
-            return new double[] {ForwardTimer.median(ms), first, ForwardTimer.median(baseMs), ForwardTimer.median(ratio)};
+            return new Rounds(first, ms, otherMs);
+        }
+
+        double median() {
+            return ForwardTimer.median(ms);
+        }
+
+        double otherMedian() {
+            return ForwardTimer.median(otherMs);
+        }
+
+        /** The median over rounds of {@code f(forward ms, other ms)}. */
+        double medianOf(DoubleBinaryOperator f) {
+            double[] v = new double[ms.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = f.applyAsDouble(ms[i], otherMs[i]);
+            }
+            return ForwardTimer.median(v);
         }
     }
 

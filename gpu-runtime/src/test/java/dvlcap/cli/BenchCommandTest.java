@@ -86,4 +86,29 @@ class BenchCommandTest {
         assertEquals(2, status);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--dtype applies to --write-checkpoint"), err.toString());
     }
+
+    @Test
+    void readShareTimesAMemoryReadInTurnWithTheForwards() {
+        String measured = run("bench", "--shape", "tiny", "--backend", "vector", "--read-share", "--iterations", "3",
+                "--query-tokens", "1", "--decoders", "none", "--context", "16");
+        assertTrue(measured.contains("# read: passes over a "), measured);
+        assertTrue(measured.contains("\tfirst_ms\tgb_per_s\tread_gb_per_s\tread_share"), measured);
+        String[] cols = measured.lines().filter(l -> l.startsWith("1\t")).findFirst().orElseThrow().split("\t");
+        assertEquals(7, cols.length, String.join("|", cols));
+        // the values are the machine's; a test can hold that they are positive and finite
+        for (int c = 4; c < 7; c++) {
+            double v = Double.parseDouble(cols[c]);
+            assertTrue(v > 0 && Double.isFinite(v), String.join("|", cols));
+        }
+    }
+
+    @Test
+    void readShareWithABaselineIsAUsageError() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int status = EngineCli.run(new String[] {"bench", "--shape", "tiny", "--read-share", "--baseline", dir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--read-share pairs the forwards with a memory read"),
+                err.toString());
+    }
 }

@@ -25,6 +25,12 @@ public final class CudaWeight implements Weight {
         return cols;
     }
 
+    /** Two per element: device weights are bf16. */
+    @Override
+    public long bytes() {
+        return (long) rows * cols * 2;
+    }
+
     CUdeviceptr pointer() {
         return buffer.block();
     }
