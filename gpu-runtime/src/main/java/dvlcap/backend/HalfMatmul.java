@@ -49,6 +49,8 @@ final class HalfMatmul {
     private static final int HIGH = 0xFFFF0000;
     /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
     private static final int BLOCK_BYTES = 256 * 1024;
+    /** The tiles' parked accumulators. */
+    private static final FloatSlot ACC = new FloatSlot();
 
     private HalfMatmul() {
     }
@@ -64,7 +66,11 @@ final class HalfMatmul {
      * the tail past {@link #upper} stays in place.
      */
     static float[] split(float[] x, int rows, int n) {
-        float[] xs = new float[rows * n];
+        return split(x, rows, n, new float[rows * n]);
+    }
+
+    /** {@link #split} into {@code xs} (at least {@code rows * n} long), returned. */
+    static float[] split(float[] x, int rows, int n, float[] xs) {
         int upper = upper(n);
         for (int r = 0; r < rows; r++) {
             int base = r * n;
@@ -88,7 +94,7 @@ final class HalfMatmul {
         int[] panels = w.panels();
         long perChunk = panels != null ? Long.MAX_VALUE / 2 : w.rowsPerChunk();
         int blockRows = Math.max(8, (BLOCK_BYTES / Integer.BYTES / stride(n)) & ~7);
-        float[] acc = new float[16 * L];
+        float[] acc = ACC.get(16 * L);
         for (int ob = o0; ob < o1; ) {
             long chunkFirst = ob - ob % perChunk;
             int oe = (int) Math.min(Math.min(o1, (long) ob + blockRows), chunkFirst + perChunk);

@@ -92,7 +92,7 @@ final class VectorAttention {
         int parts = parallel ? Math.min(units.size(), pool.threads() * 4) : Math.min(1, units.size());
         int maxPairs = units.stream().mapToInt(u -> u[3]).max().orElse(0);
         pool.forEach(parts, p -> {
-            Scratch scratch = new Scratch(maxPairs, maxKv);
+            Scratch scratch = Scratch.of(maxPairs, maxKv);
             for (int u = (int) ((long) p * units.size() / parts), end = (int) ((long) (p + 1) * units.size() / parts);
                  u < end; u++) {
                 int[] unit = units.get(u);
@@ -102,17 +102,35 @@ final class VectorAttention {
         });
     }
 
-    /** One part's working arrays, reused by its units: each pair's scores, offsets and key counts, two parks. */
+    /**
+     * A part's working arrays, reused by its units and kept per thread between calls (one per part
+     * and layer was a megabyte per batch-1 forward): each pair's scores, {@code stride} apart,
+     * offsets and key counts, two parks. Units write every element they read.
+     */
     private static final class Scratch {
+        private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
+
         final float[] scores, park = new float[PARK * L], park2 = new float[PARK * L];
         final int[] qo, visible;
-        final int stride;
+        int stride;
 
-        Scratch(int pairs, int maxKv) {
+        private Scratch(int pairs, int maxKv) {
             stride = maxKv;
             scores = new float[pairs * maxKv];
             qo = new int[pairs];
             visible = new int[pairs];
+        }
+
+        /** This thread's scratch, big enough for {@code pairs} pairs of up to {@code maxKv} keys. */
+        static Scratch of(int pairs, int maxKv) {
+            Scratch s = LOCAL.get();
+            if (s == null || s.qo.length < pairs || s.scores.length < (long) pairs * maxKv) {
+                // room to grow: a decoding sequence's keys grow by a few every forward
+                s = new Scratch(pairs, maxKv + maxKv / 4);
+                LOCAL.set(s);
+            }
+            s.stride = maxKv;
+            return s;
         }
     }
 

@@ -34,6 +34,10 @@ final class VectorMatmul {
     private static final long PARALLEL_MIN_WEIGHTS = Long.getLong("dvlcap.matmul.parallelMinWeights", 1L << 18);
     /** Weight rows per cache block: about 256 KiB of weights, reused by every x row tile. */
     private static final int BLOCK_BYTES = 256 * 1024;
+    /** x permuted for 16-bit weights, on the caller's thread for the length of a call. */
+    private static final FloatSlot SPLIT = new FloatSlot();
+    /** The 4x4 and 1x8 tiles' parked accumulators (two slots: a block uses both). */
+    private static final FloatSlot ACC = new FloatSlot(), ACC8 = new FloatSlot();
 
     private final WorkerPool pool;
 
@@ -71,7 +75,7 @@ final class VectorMatmul {
                 w.packIfAllowed(); // before the parts start, so they all read the same copy
                 // 16-bit weights read x in HalfMatmul's even/odd order: permuted once for all parts
                 if (split == null) {
-                    split = HalfMatmul.split(x, rows, n);
+                    split = HalfMatmul.split(x, rows, n, SPLIT.get(rows * n));
                 }
             }
         }
@@ -107,8 +111,8 @@ final class VectorMatmul {
     /** Output features {@code [o0, o1)} for all rows, blocked so a weight block stays in cache. */
     private static void block(float[] out, float[] x, float[] w, float[] bias, int rows, int n, int m, int o0, int o1) {
         int blockRows = Math.max(4, (BLOCK_BYTES / Float.BYTES / n) & ~3);
-        float[] acc = rows >= 4 ? new float[16 * L] : null;
-        float[] acc8 = rows % 4 != 0 ? new float[8 * L] : null;
+        float[] acc = rows >= 4 ? ACC.get(16 * L) : null;
+        float[] acc8 = rows % 4 != 0 ? ACC8.get(8 * L) : null;
         for (int ob = o0; ob < o1; ob += blockRows) {
             int oe = Math.min(o1, ob + blockRows);
             int r = 0;
