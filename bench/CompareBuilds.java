@@ -34,7 +34,8 @@ import java.util.Map;
  * </pre>
  * {@code rounds} (timed rounds, after three untimed) and {@code slice} (seconds per build per
  * round) are this program's own; every other NAME=VALUE sets the benchmark field NAME (int or
- * String). The classpath of the builds' dependencies is read from
+ * String) on both sides, {@code a.NAME=VALUE} or {@code b.NAME=VALUE} on one side only, so that
+ * one build (the same directory twice) can be compared with itself under two settings. The classpath of the builds' dependencies is read from
  * {@code gpu-runtime/target/classpath.txt} (run from the repository root after a package).
  */
 public final class CompareBuilds {
@@ -72,8 +73,16 @@ public final class CompareBuilds {
             ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
             Class<?> c = loader.loadClass("dvlcap.bench.jmh." + args[2]);
             Object bench = c.getConstructor().newInstance();
+            String side = i == 0 ? "a." : "b.";
             for (Map.Entry<String, String> p : params.entrySet()) {
-                Field f = c.getField(p.getKey());
+                String key = p.getKey();
+                if (key.startsWith("a.") || key.startsWith("b.")) {
+                    if (!key.startsWith(side)) {
+                        continue;
+                    }
+                    key = key.substring(2);
+                }
+                Field f = c.getField(key);
                 if (f.getType() == int.class) {
                     f.setInt(bench, Integer.parseInt(p.getValue()));
                 } else {
