@@ -69,7 +69,7 @@ final class VectorMatmul {
             anyParallel |= parallel;
             int parts = !parallel ? 1 : Math.min(pool.threads() * 4, Math.max(1, m / 8));
             // Chunks are multiples of 8 weight rows so the 4x4 and 1x8 tiles are used everywhere but the end.
-            chunk[i] = ((m + parts - 1) / parts + 7) & ~7;
+            chunk[i] = Math.max(8, ((m + parts - 1) / parts + 7) & ~7); // 8 keeps a 0-row weight at 0 parts
             firstPart[i + 1] = firstPart[i] + (m + chunk[i] - 1) / chunk[i];
             if (!w.onHeap()) {
                 w.packIfAllowed(); // before the parts start, so they all read the same copy
